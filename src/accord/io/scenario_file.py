@@ -1,0 +1,164 @@
+"""Scenario files: YAML in, validated :class:`Scenario` out, and back.
+
+Every mistake becomes a :class:`~accord.errors.Problem` with file, line, column and
+field path; all problems of a file are reported together.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from pathlib import Path as FilePath
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from accord.errors import Location, Path, Problem, ScenarioError
+from accord.io.yaml_source import SourceMap, decode_text, parse_yaml
+from accord.model.checks import check_scenario, suggest
+from accord.model.scenario import Scenario
+
+__all__ = ["dump_scenario", "parse_scenario", "read_scenario_file", "scenario_to_data"]
+
+
+def read_scenario_file(path: str | FilePath) -> Scenario:
+    """Read and validate a scenario YAML file."""
+    file = FilePath(path)
+    try:
+        raw = file.read_bytes()
+    except IsADirectoryError:
+        raise ScenarioError(
+            [Problem("is a folder, not a scenario file", location=Location(str(file)))]
+        ) from None
+    except OSError as exc:
+        raise ScenarioError(
+            [Problem(f"cannot read: {exc.strerror or exc}", location=Location(str(file)))]
+        ) from None
+    return parse_scenario(decode_text(raw, str(file)), str(file))
+
+
+def parse_scenario(text: str, file: str = "<string>") -> Scenario:
+    """Validate scenario YAML ``text``; ``file`` names it in messages."""
+    data, source_map = parse_yaml(text, file)
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            [
+                Problem(
+                    f"expected a mapping of scenario fields, found {_kind(data)}",
+                    location=source_map.locate(()),
+                )
+            ]
+        )
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_schema_problems(exc, source_map)) from None
+    problems = check_scenario(scenario)
+    if problems:
+        raise ScenarioError(
+            Problem(p.message, p.path, source_map.locate(p.path), p.hint) for p in problems
+        )
+    return scenario
+
+
+def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
+    """Plain data (JSON/YAML-ready), leaving out fields at their defaults."""
+    return scenario.model_dump(mode="json", exclude_defaults=True)
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """The scenario as YAML that :func:`parse_scenario` reads back to an equal scenario."""
+    data = scenario_to_data(scenario)
+    data.setdefault("accord", 1)
+    ordered = {"accord": data.pop("accord"), **data}
+    return yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"a {type(value).__name__} ({value!r:.40})"
+
+
+def _schema_problems(exc: ValidationError, source_map: SourceMap) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple[Path, str]] = set()
+    for error in exc.errors(include_url=False):
+        path: Path = tuple(part for part in error["loc"] if isinstance(part, str | int))
+        path = _strip_internal(path, source_map)
+        message, hint = _describe(error, path)
+        key = (path, message)
+        if key in seen:
+            continue
+        seen.add(key)
+        problems.append(Problem(message, path, source_map.locate(path), hint))
+    return problems
+
+
+def _strip_internal(path: Path, source_map: SourceMap) -> Path:
+    """Drop pydantic's own loc parts (``[key]``, validator names) after the real path."""
+    known = source_map.known(path)
+    tail = [p for p in path[known:] if not (isinstance(p, str) and p.startswith("["))]
+    return (*path[:known], *tail)
+
+
+def _describe(error: Any, path: Path) -> tuple[str, str | None]:
+    kind = error["type"]
+    if kind == "missing":
+        return "required field is missing", None
+    if kind == "extra_forbidden":
+        key = path[-1] if path else "?"
+        allowed = _fields_at(path[:-1])
+        return f"unknown key {key!r}", suggest(str(key), allowed) or (
+            "allowed keys: " + ", ".join(allowed) if allowed else None
+        )
+    found = error.get("input")
+    shown = repr(found)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    message = str(error["msg"])
+    message = message[0].lower() + message[1:] if message else message
+    return f"{message} (found {shown})", None
+
+
+def _fields_at(path: Path) -> list[str]:
+    """The keys the schema allows at ``path`` (for "did you mean" on unknown keys)."""
+    current: Any = Scenario
+    for part in path:
+        current = _step(current, part)
+        if current is None:
+            return []
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = members[0] if len(members) == 1 else annotation
+            if len(members) != 1:
+                return annotation
+        else:
+            return annotation
+
+
+def _step(current: Any, part: str | int) -> Any:
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        field = current.model_fields.get(str(part))
+        return None if field is None else _unwrap(field.annotation)
+    origin = typing.get_origin(current)
+    args = typing.get_args(current)
+    if origin is tuple and args:
+        return _unwrap(args[0])
+    if origin is dict and len(args) == 2:
+        return _unwrap(args[1])
+    return None
