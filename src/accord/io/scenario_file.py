@@ -6,6 +6,7 @@ field path; all problems of a file are reported together.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from pathlib import Path as FilePath
@@ -87,6 +88,8 @@ def _schema_problems(exc: ValidationError, source_map: SourceMap) -> list[Proble
     problems: list[Problem] = []
     seen: set[tuple[Path, str]] = set()
     for error in exc.errors(include_url=False):
+        if _is_echo(error):
+            continue
         path: Path = tuple(part for part in error["loc"] if isinstance(part, str | int))
         path = _strip_internal(path, source_map)
         message, hint = _describe(error, path)
@@ -95,7 +98,27 @@ def _schema_problems(exc: ValidationError, source_map: SourceMap) -> list[Proble
             continue
         seen.add(key)
         problems.append(Problem(message, path, source_map.locate(path), hint))
-    return problems
+    return _merge_misspelt(problems)
+
+
+def _is_echo(error: Any) -> bool:
+    """Pydantic adds "too short" to a list whose items failed: the list was long enough."""
+    if error["type"] != "too_short":
+        return False
+    given = error.get("input")
+    needed = error.get("ctx", {}).get("min_length", 0)
+    return isinstance(given, list | tuple | dict) and len(given) >= needed
+
+
+def _merge_misspelt(problems: list[Problem]) -> list[Problem]:
+    """A misspelt required key is one mistake: keep "unknown key 'salince'" (with its
+    did-you-mean) and drop the "required field is missing" it causes for ``salience``."""
+    meant = {
+        (*p.path[:-1], p.hint.removeprefix("did you mean ").strip("'?"))
+        for p in problems
+        if p.message.startswith("unknown key") and p.hint and p.hint.startswith("did you mean")
+    }
+    return [p for p in problems if not (p.message == _MISSING and p.path in meant)]
 
 
 def _strip_internal(path: Path, source_map: SourceMap) -> Path:
@@ -105,10 +128,29 @@ def _strip_internal(path: Path, source_map: SourceMap) -> Path:
     return (*path[:known], *tail)
 
 
+_MISSING = "required field is missing"
+
+_EXPECTED = {
+    "dict_type": "expected a mapping",
+    "model_type": "expected a mapping",
+    "model_attributes_type": "expected a mapping",
+    "tuple_type": "expected a list",
+    "list_type": "expected a list",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "string_type": "expected text",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+}
+
+
 def _describe(error: Any, path: Path) -> tuple[str, str | None]:
     kind = error["type"]
     if kind == "missing":
-        return "required field is missing", None
+        return _MISSING, None
     if kind == "extra_forbidden":
         key = path[-1] if path else "?"
         allowed = _fields_at(path[:-1])
@@ -119,9 +161,21 @@ def _describe(error: Any, path: Path) -> tuple[str, str | None]:
     shown = repr(found)
     if len(shown) > 60:
         shown = shown[:57] + "..."
-    message = str(error["msg"])
-    message = message[0].lower() + message[1:] if message else message
-    return f"{message} (found {shown})", None
+    hint: str | None = None
+    if kind in _EXPECTED:
+        message = _EXPECTED[kind]
+    elif kind == "too_short" and error.get("ctx", {}).get("min_length") == 1:
+        message = "must not be empty"
+    else:
+        message = str(error["msg"])
+        message = message[0].lower() + message[1:] if message else message
+    if kind == "string_type" and isinstance(found, bool):
+        hint = "YAML reads a bare yes/no/true/false/on/off as true or false: put it in quotes"
+    elif kind == "enum":
+        hint = suggest(
+            str(found), re.findall(r"'([^']*)'", error.get("ctx", {}).get("expected", ""))
+        )
+    return f"{message} (found {shown})", hint
 
 
 def _fields_at(path: Path) -> list[str]:

@@ -6,8 +6,9 @@ a constructor, which lets us
 
 * refuse every tag that is not a plain YAML type (no ``!!python/object``, no custom
   tags: nothing in a file can make code run);
-* count nodes while expanding aliases, so an alias bomb ("billion laughs") or a
-  recursive alias stops with a located error instead of eating memory;
+* measure how large the document would be once its aliases are expanded, before
+  expanding any, so an alias bomb ("billion laughs") or a recursive alias stops
+  with a located error instead of eating memory;
 * refuse duplicate mapping keys, which PyYAML otherwise silently overwrites;
 * record the line and column of every value in a :class:`SourceMap`, keyed by the
   path of keys and indices that leads to it, for located validation messages.
@@ -106,10 +107,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        location = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
-        what = exc.problem or exc.context or "invalid YAML"
-        raise ScenarioError([Problem(f"invalid YAML: {what}", location=location)]) from None
+        raise ScenarioError([_syntax_problem(exc, text, file)]) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([Problem(f"invalid YAML: {exc}", location=Location(file))]) from None
     except RecursionError:
@@ -117,9 +115,13 @@ def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
             [Problem("invalid YAML: nesting is too deep", location=Location(file))]
         ) from None
     if root is None:
-        raise ScenarioError([Problem("the file is empty", location=Location(file))])
+        what = "the file is empty" if not text.strip() else "the file has only comments"
+        raise ScenarioError(
+            [Problem(what, location=Location(file), hint="a scenario is a mapping of fields")]
+        )
     converter = _Converter(source_map)
     try:
+        converter.measure(root)
         data = converter.convert(root, ())
     except RecursionError:
         raise ScenarioError(
@@ -128,23 +130,88 @@ def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     return data, source_map
 
 
+_OPENERS = ("while parsing a flow", "while scanning a quoted")
+_CLOSERS = {"[": "]", "{": "}", '"': '"', "'": "'"}
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
+    """A located problem for a YAML syntax error.
+
+    When a bracket or quote is never closed, PyYAML notices only where the next
+    thing goes wrong (often lines later, or at the end of the file); its *context*
+    mark is where the unclosed bracket or quote opened, which is where the mistake is.
+    """
+    problem, context = exc.problem or "", exc.context or ""
+    pmark, cmark = exc.problem_mark, exc.context_mark
+    hint: str | None = None
+    mark = pmark or cmark
+    message = f"invalid YAML: {problem or context or 'syntax error'}"
+    if cmark is not None and pmark is not None and context.startswith(_OPENERS):
+        lines = text.splitlines()
+        line = lines[cmark.line] if cmark.line < len(lines) else ""
+        opener = line[cmark.column : cmark.column + 1]
+        mark = cmark
+        message += f" (by line {pmark.line + 1}, column {pmark.column + 1})"
+        closer = _CLOSERS.get(opener)
+        hint = f"is the {opener!r} here missing its {closer!r}?" if closer else None
+    elif "tab" in problem:
+        hint = "indent with spaces: YAML does not allow tabs in indentation"
+    elif problem.startswith(("did not find expected", "mapping values are not allowed")):
+        hint = "check this line's indentation against the lines above it"
+        if problem.startswith("mapping values"):
+            hint += ", or put a value containing ': ' in quotes"
+    location = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+    return Problem(message, location=location, hint=hint)
+
+
 class _Converter:
     def __init__(self, source_map: SourceMap) -> None:
         self.source_map = source_map
-        self.nodes = 0
         self.scalars = yaml.constructor.SafeConstructor()
 
-    def _fail(self, node: yaml.Node, message: str, path: Path) -> ScenarioError:
+    def _fail(
+        self, node: yaml.Node, message: str, path: Path, hint: str | None = None
+    ) -> ScenarioError:
         mark = node.start_mark
         location = Location(self.source_map.file, mark.line + 1, mark.column + 1)
-        return ScenarioError([Problem(message, path=path, location=location)])
+        return ScenarioError([Problem(message, path=path, location=location, hint=hint)])
+
+    def measure(self, root: yaml.Node) -> None:
+        """Refuse recursive aliases and alias bombs before expanding anything.
+
+        An alias is the same node object as its anchor, so the expanded size of each
+        node can be computed once (memoised by identity): linear in the file's size,
+        however large the expansion would be.
+        """
+        sizes: dict[int, int] = {}
+        open_: set[int] = set()  # collection nodes whose children are being measured
+
+        def size(node: yaml.Node) -> int:
+            if isinstance(node, yaml.ScalarNode):
+                return 1
+            known = sizes.get(id(node))
+            if known is not None:
+                return known
+            if id(node) in open_:
+                raise self._fail(node, "an alias refers to the value that contains it", ())
+            open_.add(id(node))
+            children: list[yaml.Node] = (
+                [part for pair in node.value for part in pair]
+                if isinstance(node, yaml.MappingNode)
+                else list(node.value)
+            )
+            total = 1 + sum(size(child) for child in children)
+            open_.discard(id(node))
+            if total > MAX_NODES:
+                raise self._fail(
+                    node, f"document expands to more than {MAX_NODES:,} values (alias bomb?)", ()
+                )
+            sizes[id(node)] = total
+            return total
+
+        size(root)
 
     def convert(self, node: yaml.Node, path: Path) -> Any:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise self._fail(
-                node, f"document expands to more than {MAX_NODES:,} values (alias bomb?)", path
-            )
         mark = node.start_mark
         self.source_map.marks.setdefault(path, (mark.line + 1, mark.column + 1))
         if isinstance(node, yaml.ScalarNode):
@@ -169,6 +236,7 @@ class _Converter:
         if node.tag != _MAP_TAG:
             raise self._fail(node, f"tag {node.tag!r} is not allowed", path)
         result: dict[Any, Any] = {}
+        first: dict[Any, yaml.Mark] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise self._fail(key_node, "merge keys (<<) are not supported", path)
@@ -176,8 +244,10 @@ class _Converter:
                 raise self._fail(key_node, "mapping keys must be plain scalars", path)
             key = self._scalar(key_node, path)
             if key in result:
-                raise self._fail(key_node, f"duplicate key {key!r}", (*path, key))
-            key_mark = key_node.start_mark
+                was = first[key]
+                hint = f"first given at line {was.line + 1}, column {was.column + 1}"
+                raise self._fail(key_node, f"duplicate key {key!r}", (*path, key), hint)
+            key_mark = first[key] = key_node.start_mark
             self.source_map.marks[(*path, key)] = (key_mark.line + 1, key_mark.column + 1)
             result[key] = self.convert(value_node, (*path, key))
         return result

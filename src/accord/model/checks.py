@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from accord.errors import Path, Problem
 from accord.model.scenario import Citation, Party, Scenario
+from accord.model.walk import walk
 
 __all__ = ["check_scenario", "suggest"]
 
@@ -26,6 +27,7 @@ def suggest(word: str, choices: Iterable[str]) -> str | None:
 
 
 def _unknown(kind: str, word: str, choices: Sequence[str], path: Path) -> Problem:
+    choices = list(dict.fromkeys(choices))  # a duplicated id is listed once
     hint = suggest(word, choices)
     if hint is None:
         shown = ", ".join(repr(c) for c in choices[:12])
@@ -41,10 +43,19 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
     problems += _duplicates([i.id for i in scenario.issues], "issue", ("issues",))
     for index, issue in enumerate(scenario.issues):
         problems += _duplicates(list(issue.option_ids()), "option", ("issues", index, "options"))
-    options = {issue.id: issue.option_ids() for issue in scenario.issues}
+    options: dict[str, tuple[str, ...]] = {}
+    for issue in scenario.issues:  # a duplicated issue id means its first use
+        options.setdefault(issue.id, issue.option_ids())
     source_ids = [s.id for s in scenario.sources]
     party_ids = [p.id for p in scenario.parties]
     for index, party in enumerate(scenario.parties):
+        if party.capability is not None and not 0 <= party.capability.value <= 1:
+            problems.append(
+                Problem(
+                    f"capability must lie in [0, 1] (found {party.capability.value:g})",
+                    path=("parties", index, "capability"),
+                )
+            )
         problems += _check_party(party, ("parties", index), options)
     for index, channel in enumerate(scenario.channels.pairs):
         path: Path = ("channels", "pairs", index, "between")
@@ -148,21 +159,7 @@ def _check_outcome(
 
 
 def _citations(scenario: Scenario) -> Iterator[tuple[Citation, Path]]:
-    """Every citation in the scenario with its path (a generic walk over the models)."""
-    yield from _walk_citations(scenario, ())
-
-
-def _walk_citations(node: object, path: Path) -> Iterator[tuple[Citation, Path]]:
-    from pydantic import BaseModel
-
-    if isinstance(node, Citation):
-        yield node, path
-    elif isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            yield from _walk_citations(getattr(node, name), (*path, name))
-    elif isinstance(node, tuple | list):
-        for index, item in enumerate(node):
-            yield from _walk_citations(item, (*path, index))
-    elif isinstance(node, dict):
-        for key, item in node.items():
-            yield from _walk_citations(item, (*path, key))
+    """Every citation in the scenario with its path."""
+    for node, path in walk(scenario):
+        if isinstance(node, Citation):
+            yield node, path

@@ -30,6 +30,7 @@ from pydantic import (
     StringConstraints,
     model_serializer,
 )
+from pydantic_core import PydanticCustomError
 
 __all__ = [
     "Channel",
@@ -94,7 +95,10 @@ class _Evidenced(_Frozen):
 def _coerce_estimate(value: Any) -> Any:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return {"value": value}
-    return value
+    if isinstance(value, Mapping | BaseModel):
+        return value
+    # Without this, pydantic says "a valid dictionary or instance of Estimate".
+    raise PydanticCustomError("number_type", "expected a number, or a mapping with a `value`")
 
 
 class Estimate(_Evidenced):

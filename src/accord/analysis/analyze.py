@@ -1,0 +1,386 @@
+"""The core analysis: acceptable sets, zone of agreement, frontier, solutions and trades.
+
+One streaming pass over the outcome space (in chunks, memory bounded) gathers each
+party's best and worst outcomes and acceptable counts, the size of the zone of
+possible agreement, the Pareto frontier of all outcomes, and the frontier of the
+acceptable outcomes, from which the bargaining solutions are chosen
+(:mod:`accord.analysis.solutions`). Further passes run only to explain an empty zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from accord.analysis.pareto import TIE_TOLERANCE, pareto_mask
+from accord.analysis.provenance import cited_count, collect_assumptions
+from accord.analysis.results import (
+    Analysis,
+    Collision,
+    OutcomePoint,
+    PartySummary,
+    Solution,
+    Trade,
+    TradeChange,
+    Trades,
+    Zopa,
+)
+from accord.analysis.solutions import CITATIONS, SOLUTION_NAMES, choose_solutions
+from accord.analysis.trades import find_trades
+from accord.analysis.zopa import constraints_for, minimal_cover, sole_exclusions
+from accord.engine.compiled import CompiledModel, compile_scenario
+from accord.errors import AccordError
+from accord.model.scenario import Scenario
+
+__all__ = ["DEFAULT_MAX_OUTCOMES", "AnalysisError", "analyze"]
+
+DEFAULT_MAX_OUTCOMES = 50_000_000
+"""Largest outcome space enumerated by default (about a minute on two cores)."""
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+Progress = Callable[[int, int], None]
+
+
+class AnalysisError(AccordError):
+    """The analysis cannot run as asked (unknown party, space too large, ...)."""
+
+
+def analyze(
+    scenario: Scenario,
+    parties: Sequence[str] | None = None,
+    *,
+    reference: Mapping[str, str] | None = None,
+    trade_parties: tuple[str, str] | None = None,
+    max_trades: int = 10,
+    max_outcomes: int = DEFAULT_MAX_OUTCOMES,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Analyse ``scenario`` over ``parties`` (default: the principals).
+
+    ``reference`` (default: the scenario's ``reference``) is the outcome trades are
+    measured from; ``trade_parties`` the two parties that trade (default: the first
+    two chosen). Raises :class:`AnalysisError` for parties that are unknown or have
+    no preferences, and for spaces larger than ``max_outcomes``.
+    """
+    model = compile_scenario(scenario)
+    chosen = _choose_parties(scenario, model, parties)
+    if model.n_outcomes > max_outcomes:
+        raise AnalysisError(
+            f"the outcome space has {model.n_outcomes:,} outcomes; accord enumerates at most "
+            f"{max_outcomes:,} (raise the limit with --max-outcomes)"
+        )
+    scan = _scan(model, chosen, progress)
+    points = _Points(model, chosen)
+    zopa = _zopa(scenario, model, chosen, scan, points)
+    frontier = tuple(points.many(scan.frontier.indices))
+    solutions = _solutions(model, chosen, scan, points)
+    trades = _trades(scenario, model, chosen, points, reference, trade_parties, max_trades)
+    chosen_ids = tuple(model.party_ids[p] for p in chosen)
+    return Analysis(
+        scenario_id=scenario.id,
+        title=scenario.title,
+        parties=chosen_ids,
+        outcome_count=model.n_outcomes,
+        party_summaries=tuple(_summaries(scenario, model, chosen, scan, points)),
+        zopa=zopa,
+        pareto_frontier=frontier,
+        solutions=solutions,
+        trades=trades,
+        assumptions=tuple(collect_assumptions(scenario, chosen_ids)),
+        cited=cited_count(scenario, chosen_ids),
+    )
+
+
+def _choose_parties(
+    scenario: Scenario, model: CompiledModel, parties: Sequence[str] | None
+) -> list[int]:
+    if parties is None:
+        parties = [p.id for p in scenario.principals() if p.preferences is not None]
+        if not parties:
+            parties = list(model.party_ids)
+        if not parties:
+            raise AnalysisError("no party in the scenario has preferences to analyse")
+    chosen: list[int] = []
+    known = [p.id for p in scenario.parties]
+    for party in parties:
+        if party not in known:
+            raise AnalysisError(f"unknown party {party!r}; parties are: {', '.join(known)}")
+        if party not in model.party_ids:
+            raise AnalysisError(f"party {party!r} has no preferences in this scenario")
+        if model.party_index(party) in chosen:
+            raise AnalysisError(f"party {party!r} is named twice")
+        chosen.append(model.party_index(party))
+    return chosen
+
+
+@dataclass
+class _Frontier:
+    """A running Pareto frontier: merging chunk frontiers gives the global one."""
+
+    indices: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    utilities: FloatArray | None = None
+
+    def add(self, indices: IntArray, utilities: FloatArray) -> None:
+        if indices.shape[0] == 0:
+            return
+        keep = pareto_mask(utilities)
+        indices, utilities = indices[keep], utilities[keep]
+        if self.utilities is not None:
+            indices = np.concatenate((self.indices, indices))
+            utilities = np.concatenate((self.utilities, utilities))
+            keep = pareto_mask(utilities)
+            indices, utilities = indices[keep], utilities[keep]
+        order = np.argsort(indices, kind="stable")
+        self.indices, self.utilities = indices[order], utilities[order]
+
+
+@dataclass
+class _Scan:
+    best: list[tuple[float, int]]
+    worst: list[tuple[float, int]]
+    acceptable: IntArray
+    crossing: IntArray
+    below: IntArray
+    zopa_size: int = 0
+    zopa_examples: list[int] = field(default_factory=list)
+    frontier: _Frontier = field(default_factory=_Frontier)
+    acceptable_frontier: _Frontier = field(default_factory=_Frontier)
+
+
+def _scan(model: CompiledModel, chosen: list[int], progress: Progress | None) -> _Scan:
+    k = len(chosen)
+    scan = _Scan(
+        best=[(-np.inf, 0)] * k,
+        worst=[(np.inf, 0)] * k,
+        acceptable=np.zeros(k, dtype=np.int64),
+        crossing=np.zeros(k, dtype=np.int64),
+        below=np.zeros(k, dtype=np.int64),
+    )
+    floor = model.reservations[chosen] - TIE_TOLERANCE
+    for indices, options in model.chunks():
+        evaluation = model.evaluate(options, chosen)
+        utilities = evaluation.utilities
+        below = utilities < floor
+        ok = ~evaluation.crossed & ~below
+        scan.acceptable += ok.sum(axis=0)
+        scan.crossing += evaluation.crossed.sum(axis=0)
+        scan.below += below.sum(axis=0)
+        _track_extremes(scan, indices, utilities)
+        all_ok = ok.all(axis=1)
+        scan.zopa_size += int(all_ok.sum())
+        if len(scan.zopa_examples) < 5:
+            scan.zopa_examples += indices[all_ok][: 5 - len(scan.zopa_examples)].tolist()
+        scan.frontier.add(indices, utilities)
+        scan.acceptable_frontier.add(indices[all_ok], utilities[all_ok])
+        if progress is not None:
+            progress(int(indices[-1]) + 1, model.n_outcomes)
+    return scan
+
+
+def _track_extremes(scan: _Scan, indices: IntArray, utilities: FloatArray) -> None:
+    """Best and worst outcome per party; the first (lowest index) wins ties."""
+    top = utilities.argmax(axis=0)
+    low = utilities.argmin(axis=0)
+    for j in range(utilities.shape[1]):
+        if utilities[top[j], j] > scan.best[j][0]:
+            scan.best[j] = (float(utilities[top[j], j]), int(indices[top[j]]))
+        if utilities[low[j], j] < scan.worst[j][0]:
+            scan.worst[j] = (float(utilities[low[j], j]), int(indices[low[j]]))
+
+
+class _Points:
+    """Turns outcome indices into :class:`OutcomePoint` values for the chosen parties."""
+
+    def __init__(self, model: CompiledModel, chosen: list[int]) -> None:
+        self.model = model
+        self.chosen = chosen
+        self.ids = [model.party_ids[p] for p in chosen]
+
+    def many(self, indices: IntArray | Sequence[int]) -> list[OutcomePoint]:
+        indices = np.asarray(indices, dtype=np.int64)
+        if indices.shape[0] == 0:
+            return []
+        options = self.model.decode(indices)
+        evaluation = self.model.evaluate(options, self.chosen)
+        floor = self.model.reservations[self.chosen] - TIE_TOLERANCE
+        ok = (~evaluation.crossed & (evaluation.utilities >= floor)).all(axis=1)
+        return [
+            OutcomePoint(
+                index=int(indices[n]),
+                outcome=self.model.describe(options[n]),
+                utilities={
+                    p: float(u) for p, u in zip(self.ids, evaluation.utilities[n], strict=True)
+                },
+                acceptable=bool(ok[n]),
+            )
+            for n in range(indices.shape[0])
+        ]
+
+    def one(self, index: int) -> OutcomePoint:
+        return self.many([index])[0]
+
+
+def _summaries(
+    scenario: Scenario, model: CompiledModel, chosen: list[int], scan: _Scan, points: _Points
+) -> list[PartySummary]:
+    summaries = []
+    for j, p in enumerate(chosen):
+        party = scenario.party(model.party_ids[p])
+        assert party.preferences is not None
+        summaries.append(
+            PartySummary(
+                id=party.id,
+                name=party.name,
+                role=party.role.value,
+                reservation=float(model.reservations[p]),
+                reservation_label=party.preferences.reservation.label,
+                best=points.one(scan.best[j][1]),
+                worst=points.one(scan.worst[j][1]),
+                acceptable_count=int(scan.acceptable[j]),
+                crossing_red_lines=int(scan.crossing[j]),
+                below_reservation=int(scan.below[j]),
+            )
+        )
+    return summaries
+
+
+def _zopa(
+    scenario: Scenario, model: CompiledModel, chosen: list[int], scan: _Scan, points: _Points
+) -> Zopa:
+    examples = tuple(points.many(scan.zopa_examples))
+    if scan.zopa_size > 0:
+        return Zopa(size=scan.zopa_size, examples=examples)
+    constraints = constraints_for(model, chosen)
+    cover = minimal_cover(model, constraints)
+    excludes, only = sole_exclusions(model, constraints)
+    reasons = []
+    for position in cover:
+        constraint = constraints[position]
+        party = scenario.party(model.party_ids[constraint.party])
+        assert party.preferences is not None
+        if constraint.red_line_number is None:
+            reservation = party.preferences.reservation
+            kind, item = "reservation", reservation
+            description = (
+                f"no agreement ({reservation.label}) is worth {reservation.value:.3g} to "
+                f"{party.name}, more than the outcomes left"
+            )
+        else:
+            red_line = party.preferences.red_lines[constraint.red_line_number]
+            kind, item, description = "red_line", red_line, red_line.reason
+        reasons.append(
+            Collision(
+                party=party.id,
+                kind=kind,
+                description=description,
+                excludes=int(excludes[position]),
+                zopa_if_dropped=int(only[position]),
+                evidence=tuple(_quote(scenario, c.source, c.quote) for c in item.evidence),
+                assumed=item.assumed,
+            )
+        )
+    return Zopa(size=0, reasons=tuple(reasons))
+
+
+def _quote(scenario: Scenario, source_id: str, quote: str | None) -> str:
+    title = next((s.title for s in scenario.sources if s.id == source_id), source_id)
+    return f"{title}: \u201c{quote}\u201d" if quote else title
+
+
+def _solutions(
+    model: CompiledModel, chosen: list[int], scan: _Scan, points: _Points
+) -> dict[str, Solution | None]:
+    frontier = scan.acceptable_frontier
+    if frontier.utilities is None:
+        return dict.fromkeys(SOLUTION_NAMES)
+    disagreement = model.reservations[chosen]
+    choices = choose_solutions(frontier.utilities, disagreement, frontier.indices)
+    result: dict[str, Solution | None] = {}
+    for name in SOLUTION_NAMES:
+        choice = choices[name]
+        point = points.one(int(frontier.indices[choice.row]))
+        gains = {
+            party: utility - float(disagreement[j])
+            for j, (party, utility) in enumerate(point.utilities.items())
+        }
+        result[name] = Solution(name, point, gains, choice.value, choice.ties, CITATIONS[name])
+    return result
+
+
+def _trades(
+    scenario: Scenario,
+    model: CompiledModel,
+    chosen: list[int],
+    points: _Points,
+    reference: Mapping[str, str] | None,
+    trade_parties: tuple[str, str] | None,
+    limit: int,
+) -> Trades | None:
+    label = "reference outcome"
+    if reference is None and scenario.reference is not None:
+        reference, label = scenario.reference.outcome, scenario.reference.label
+    if reference is None:
+        return None
+    pair = _trade_pair(model, chosen, trade_parties)
+    if pair is None:
+        return None
+    reference_row = _reference_row(model, reference)
+    candidates = find_trades(model, reference_row[0], pair)
+    trades = []
+    for candidate in candidates[:limit]:
+        changes = tuple(
+            TradeChange(
+                issue=model.issue_ids[i],
+                before=model.option_ids[i][int(reference_row[0, i])],
+                after=model.option_ids[i][int(candidate.options[i])],
+            )
+            for i in candidate.issues
+        )
+        ids = (model.party_ids[pair[0]], model.party_ids[pair[1]])
+        trades.append(
+            Trade(
+                changes=changes,
+                gains=dict(zip(ids, candidate.gains, strict=True)),
+                joint_gain=sum(candidate.gains),
+                logroll=candidate.logroll,
+                result=points.one(int(model.encode(candidate.options[None, :])[0])),
+            )
+        )
+    return Trades(
+        parties=(model.party_ids[pair[0]], model.party_ids[pair[1]]),
+        reference_label=label,
+        reference=points.one(int(model.encode(reference_row)[0])),
+        trades=tuple(trades),
+        total_found=len(candidates),
+    )
+
+
+def _trade_pair(
+    model: CompiledModel, chosen: list[int], trade_parties: tuple[str, str] | None
+) -> tuple[int, int] | None:
+    if trade_parties is None:
+        return (chosen[0], chosen[1]) if len(chosen) >= 2 else None
+    for party in trade_parties:
+        if party not in model.party_ids:
+            raise AnalysisError(f"trade party {party!r} is unknown or has no preferences")
+    if trade_parties[0] == trade_parties[1]:
+        raise AnalysisError("trades need two different parties")
+    return model.party_index(trade_parties[0]), model.party_index(trade_parties[1])
+
+
+def _reference_row(model: CompiledModel, reference: Mapping[str, str]) -> IntArray:
+    for issue, options in zip(model.issue_ids, model.option_ids, strict=True):
+        if issue not in reference:
+            raise AnalysisError(f"the reference outcome does not choose an option for {issue!r}")
+        if reference[issue] not in options:
+            raise AnalysisError(
+                f"the reference outcome chooses unknown option {reference[issue]!r} for {issue!r}"
+            )
+    unknown = [issue for issue in reference if issue not in model.issue_ids]
+    if unknown:
+        raise AnalysisError(f"the reference outcome names unknown issues: {', '.join(unknown)}")
+    return model.outcome_options(reference)

@@ -1,0 +1,103 @@
+"""Bargaining solutions over candidate outcomes, gains measured from disagreement points.
+
+Each solution is chosen among acceptable outcomes. Every maximiser of these criteria
+is attained on the Pareto frontier of the acceptable set (an outcome that dominates
+another is at least as good on each criterion), so the candidates passed in are that
+frontier; ties are broken by the larger total gain, then by the lowest outcome index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["CITATIONS", "SOLUTION_NAMES", "Choice", "choose_solutions"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+SOLUTION_NAMES = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
+
+CITATIONS = {
+    "nash": "Nash (1950): maximise the product of gains over the disagreement point",
+    "kalai_smorodinsky": (
+        "Kalai & Smorodinsky (1975): maximise the smallest gain as a share of each "
+        "party's ideal gain"
+    ),
+    "egalitarian": "Kalai (1977); Rawls (1971): maximise the smallest gain (max-min)",
+    "utilitarian": "Harsanyi (1955): maximise the sum of utilities",
+}
+
+_RELATIVE_TIE = 1e-12
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The candidate chosen by one criterion: its row, criterion value and tie count."""
+
+    row: int
+    value: float
+    ties: int
+
+
+def _nash(gains: FloatArray, _ideal: FloatArray) -> FloatArray:
+    return np.prod(gains, axis=1)
+
+
+def _kalai_smorodinsky(gains: FloatArray, ideal: FloatArray) -> FloatArray:
+    span = ideal.copy()
+    flat = span <= 1e-12
+    span[flat] = 1.0
+    shares = gains / span
+    shares[:, flat] = 1.0  # a party that cannot gain anything does not constrain the others
+    return shares.min(axis=1)
+
+
+def _egalitarian(gains: FloatArray, _ideal: FloatArray) -> FloatArray:
+    return gains.min(axis=1)
+
+
+def _utilitarian(gains: FloatArray, _ideal: FloatArray) -> FloatArray:
+    return gains.sum(axis=1)
+
+
+_CRITERIA: dict[str, Callable[[FloatArray, FloatArray], FloatArray]] = {
+    "nash": _nash,
+    "kalai_smorodinsky": _kalai_smorodinsky,
+    "egalitarian": _egalitarian,
+    "utilitarian": _utilitarian,
+}
+
+
+def choose_solutions(
+    utilities: FloatArray, disagreement: FloatArray, indices: IntArray
+) -> dict[str, Choice]:
+    """Nash, Kalai–Smorodinsky, egalitarian and utilitarian choices among candidates.
+
+    ``utilities`` is candidates × parties (all acceptable, so at or above
+    ``disagreement`` up to rounding); ``indices`` are their outcome indices, used to
+    break ties deterministically. The ideal point for Kalai–Smorodinsky is the best
+    gain each party gets among the candidates.
+    """
+    if utilities.shape[0] == 0:
+        return {}
+    gains = np.maximum(utilities - disagreement, 0.0)
+    ideal = gains.max(axis=0)
+    total = gains.sum(axis=1)
+    return {
+        name: _best(criterion(gains, ideal), total, indices)
+        for name, criterion in _CRITERIA.items()
+    }
+
+
+def _best(values: FloatArray, secondary: FloatArray, indices: IntArray) -> Choice:
+    top = float(values.max())
+    tied = values >= top - _RELATIVE_TIE * max(1.0, abs(top))
+    rows = np.flatnonzero(tied)
+    best_secondary = secondary[rows].max()
+    rows = rows[secondary[rows] >= best_secondary - _RELATIVE_TIE * max(1.0, best_secondary)]
+    row = int(rows[np.argmin(indices[rows])])
+    return Choice(row=row, value=float(values[row]), ties=int(tied.sum()))

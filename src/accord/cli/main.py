@@ -1,0 +1,354 @@
+"""The ``accord`` command line: thin Typer commands over the public API.
+
+Every user mistake ends with a located message on stderr and exit status 2; no
+command prints a traceback for bad input or leaves a half-written output file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from accord.analysis.analyze import DEFAULT_MAX_OUTCOMES, analyze
+from accord.errors import AccordError, ScenarioError
+from accord.io.load import load_scenario
+from accord.io.scenario_file import dump_scenario, scenario_to_data
+from accord.model.scenario import Scenario
+from accord.render.json_out import analysis_to_json
+from accord.render.markdown import report_to_markdown
+from accord.render.report import analysis_report
+from accord.render.text import print_report
+from accord.scenarios import DEFAULT_SCENARIO, builtin_names, builtin_text
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="accord",
+    help="Model, analyse and mediate multi-party negotiations.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+import_app = typer.Typer(help="Import negotiation domains from other tools.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+EXIT_INVALID = 2
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class ShowFormat(StrEnum):
+    summary = "summary"
+    yaml = "yaml"
+    json = "json"
+
+
+def _stdout() -> Console:
+    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+
+
+def _fail(error: AccordError | str) -> NoReturn:
+    console = Console(stderr=True, highlight=False)
+    if isinstance(error, ScenarioError):
+        console.print(f"[bold red]error:[/] {len(error.problems)} problem(s)")
+        for problem in error.problems:
+            console.print(f"  {problem}", markup=False)
+    else:
+        console.print("[bold red]error:[/] ", end="")
+        console.print(str(error), markup=False)
+    raise typer.Exit(EXIT_INVALID)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    try:
+        yield
+    except AccordError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        Console(stderr=True).print("interrupted; nothing was written")
+        raise typer.Exit(130) from None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write the whole file or nothing: a temporary file renamed into place."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise AccordError(f"{path}: folder {folder} does not exist")
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _split(value: str | None, flag: str) -> list[str] | None:
+    if value is None:
+        return None
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    if not items:
+        raise AccordError(f"{flag} needs at least one name")
+    return items
+
+
+def _parse_outcome(value: str | None) -> dict[str, str] | None:
+    if value is None:
+        return None
+    outcome: dict[str, str] = {}
+    for item in value.split(","):
+        issue, sep, option = item.partition("=")
+        if not sep or not issue.strip() or not option.strip():
+            raise AccordError(f"--reference: expected ISSUE=OPTION pairs, found {item!r}")
+        outcome[issue.strip()] = option.strip()
+    return outcome
+
+
+def _progress_callback(
+    scenario: Scenario,
+) -> tuple[Progress | None, Callable[[int, int], None] | None]:
+    if not sys.stderr.isatty():
+        return None, None
+    progress = Progress(
+        TextColumn("analysing"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = progress.add_task("analyse", total=None)
+
+    def update(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total)
+
+    return progress, update
+
+
+ScenarioArg = Annotated[
+    str | None,
+    typer.Argument(
+        help=f"A built-in scenario name, a scenario YAML file or a GENIUS folder "
+        f"[default: {DEFAULT_SCENARIO}]",
+        show_default=False,
+    ),
+]
+
+
+@app.command("analyze")
+def analyze_command(
+    scenario: ScenarioArg = None,
+    parties: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated party ids to analyse, or 'all' [default: principals]"),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.text,
+    reference: Annotated[
+        str | None,
+        typer.Option(
+            help="Outcome trades start from, as ISSUE=OPTION,... [default: the "
+            "scenario's reference]"
+        ),
+    ] = None,
+    trade_parties: Annotated[
+        str | None, typer.Option(help="The two parties that trade, as A,B [default: first two]")
+    ] = None,
+    max_outcomes: Annotated[
+        int, typer.Option(min=1, help="Refuse to enumerate larger outcome spaces.")
+    ] = DEFAULT_MAX_OUTCOMES,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Zone of agreement, Pareto frontier, bargaining solutions and trades."""
+    with _user_errors():
+        loaded = load_scenario(scenario)
+        chosen = _split(parties, "--parties")
+        if chosen == ["all"]:
+            chosen = [p.id for p in loaded.parties if p.preferences is not None]
+        pair = _split(trade_parties, "--trade-parties")
+        if pair is not None and len(pair) != 2:
+            raise AccordError("--trade-parties takes exactly two party ids, as A,B")
+        progress, update = _progress_callback(loaded)
+        with progress if progress is not None else _nothing():
+            result = analyze(
+                loaded,
+                chosen,
+                reference=_parse_outcome(reference),
+                trade_parties=(pair[0], pair[1]) if pair else None,
+                max_outcomes=max_outcomes,
+                progress=update,
+            )
+        _emit(loaded, result, output_format, output)
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def _emit(
+    scenario: Scenario, result: object, output_format: OutputFormat, output: Path | None
+) -> None:
+    from accord.analysis.results import Analysis
+
+    assert isinstance(result, Analysis)
+    if output_format == OutputFormat.json:
+        text = analysis_to_json(result) + "\n"
+    elif output_format == OutputFormat.markdown:
+        text = report_to_markdown(analysis_report(scenario, result))
+    elif output is None:
+        print_report(analysis_report(scenario, result), _stdout())
+        return
+    else:
+        console = Console(record=True, width=120, file=open(os.devnull, "w"))  # noqa: SIM115
+        print_report(analysis_report(scenario, result), console)
+        text = console.export_text()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write_atomically(output, text)
+
+
+@app.command("validate")
+def validate_command(
+    files: Annotated[list[Path], typer.Argument(help="Scenario files (or GENIUS folders).")],
+) -> None:
+    """Check scenario files; exit 0 when all are valid, 2 when any is not."""
+    console = _stdout()
+    failed = False
+    for file in files:
+        try:
+            scenario = load_scenario(file)
+        except AccordError as error:
+            failed = True
+            problems = error.problems if isinstance(error, ScenarioError) else (error,)
+            console.print(f"[red]✗[/] {file}: {len(problems)} problem(s)", highlight=False)
+            for problem in problems:
+                console.print(f"  {problem}", markup=False, highlight=False)
+            continue
+        console.print(
+            f"[green]✓[/] {file}: {len(scenario.parties)} parties, {len(scenario.issues)} issues",
+            highlight=False,
+        )
+    if failed:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of scenario files."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    sys.stdout.write(json.dumps(schema, indent=2) + "\n")
+
+
+@app.command("scenarios")
+def scenarios_command() -> None:
+    """List the built-in scenarios."""
+    table = Table("Name", "Title", "Parties", "Issues", "Packages")
+    for name in builtin_names():
+        scenario = load_scenario(name)
+        packages = 1
+        for issue in scenario.issues:
+            packages *= len(issue.options)
+        table.add_row(
+            name,
+            scenario.title,
+            str(len(scenario.parties)),
+            str(len(scenario.issues)),
+            f"{packages:,}",
+        )
+    _stdout().print(table)
+
+
+@app.command("show")
+def show_command(
+    scenario: ScenarioArg = None,
+    output_format: Annotated[
+        ShowFormat, typer.Option("--format", "-f", help="summary, yaml or json.")
+    ] = ShowFormat.summary,
+) -> None:
+    """Print a scenario: a summary, its YAML, or its JSON."""
+    with _user_errors():
+        loaded = load_scenario(scenario)
+        if output_format == ShowFormat.yaml:
+            name = scenario or DEFAULT_SCENARIO
+            is_builtin = name in builtin_names() and not Path(name).exists()
+            sys.stdout.write(builtin_text(name) if is_builtin else dump_scenario(loaded))
+        elif output_format == ShowFormat.json:
+            sys.stdout.write(json.dumps(scenario_to_data(loaded), indent=2) + "\n")
+        else:
+            _print_summary(loaded)
+
+
+def _print_summary(scenario: Scenario) -> None:
+    console = _stdout()
+    console.print(f"[bold]{scenario.title}[/] ({scenario.id})", highlight=False)
+    if scenario.description:
+        console.print(scenario.description, highlight=False)
+    parties = Table("Party", "Role", "Bloc", "Preferences", "Red lines", title="Parties")
+    for party in scenario.parties:
+        roles = ", ".join([party.role.value, *(r.value for r in party.also)])
+        prefs = party.preferences
+        parties.add_row(
+            party.name,
+            roles,
+            party.bloc or "",
+            "yes" if prefs else "no",
+            str(len(prefs.red_lines)) if prefs else "",
+        )
+    console.print(parties)
+    issues = Table("Issue", "Options", title="Issues")
+    for issue in scenario.issues:
+        issues.add_row(issue.title or issue.id, "; ".join(o.label or o.id for o in issue.options))
+    console.print(issues)
+    closed = [c for c in scenario.channels.pairs if not c.direct]
+    for channel in closed:
+        a, b = (scenario.party(p).name for p in channel.between)
+        console.print(f"No direct channel between {a} and {b}.", highlight=False)
+
+
+@import_app.command("genius")
+def import_genius_command(
+    folder: Annotated[Path, typer.Argument(help="A folder of GENIUS XML files.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Scenario YAML to write [default: stdout]")
+    ] = None,
+) -> None:
+    """Convert a GENIUS/ANAC domain folder into a scenario YAML file."""
+    with _user_errors():
+        if not folder.is_dir():
+            raise AccordError(f"{folder}: not a folder")
+        from accord.io.genius import read_genius_folder
+
+        text = dump_scenario(read_genius_folder(folder))
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            _write_atomically(output, text)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
