@@ -207,7 +207,7 @@ class _Points:
         options = self.model.decode(indices)
         evaluation = self.model.evaluate(options, self.chosen)
         floor = self.model.reservations[self.chosen] - TIE_TOLERANCE
-        ok = (~evaluation.crossed & (evaluation.utilities >= floor)).all(axis=1)
+        ok = np.asarray((~evaluation.crossed & (evaluation.utilities >= floor)).all(axis=1))
         return [
             OutcomePoint(
                 index=int(indices[n]),
@@ -264,14 +264,15 @@ def _zopa(
         assert party.preferences is not None
         if constraint.red_line_number is None:
             reservation = party.preferences.reservation
-            kind, item = "reservation", reservation
+            kind, evidence, assumed = "reservation", reservation.evidence, reservation.assumed
             description = (
                 f"no agreement ({reservation.label}) is worth {reservation.value:.3g} to "
                 f"{party.name}, more than the outcomes left"
             )
         else:
             red_line = party.preferences.red_lines[constraint.red_line_number]
-            kind, item, description = "red_line", red_line, red_line.reason
+            kind, description = "red_line", red_line.reason
+            evidence, assumed = red_line.evidence, red_line.assumed
         reasons.append(
             Collision(
                 party=party.id,
@@ -279,8 +280,8 @@ def _zopa(
                 description=description,
                 excludes=int(excludes[position]),
                 zopa_if_dropped=int(only[position]),
-                evidence=tuple(_quote(scenario, c.source, c.quote) for c in item.evidence),
-                assumed=item.assumed,
+                evidence=tuple(_quote(scenario, c.source, c.quote) for c in evidence),
+                assumed=assumed,
             )
         )
     return Zopa(size=0, reasons=tuple(reasons))

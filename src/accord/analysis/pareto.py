@@ -48,7 +48,7 @@ def pareto_mask(
     if values.shape[0] == 0:
         return np.zeros(0, dtype=bool)
     if values.shape[1] == 1:
-        return values[:, 0] >= values[:, 0].max() - tolerance
+        return np.asarray(values[:, 0] >= values[:, 0].max() - tolerance, dtype=bool)
     survivors = _prefilter(values, tolerance) if values.shape[0] > _PREFILTER_FROM else None
     candidates = values if survivors is None else values[survivors]
     ranks = tie_ranks(candidates, tolerance)
@@ -127,7 +127,7 @@ def _dominated_by(
         b = by[:, column][None, :]
         geq &= b >= c
         gt |= b > c
-    return (geq & gt).any(axis=1)
+    return np.asarray((geq & gt).any(axis=1), dtype=bool)
 
 
 def _pareto_nd(ranks: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:

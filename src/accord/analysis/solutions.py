@@ -44,7 +44,7 @@ class Choice:
 
 
 def _nash(gains: FloatArray, _ideal: FloatArray) -> FloatArray:
-    return np.prod(gains, axis=1)
+    return np.asarray(np.prod(gains, axis=1), dtype=np.float64)
 
 
 def _kalai_smorodinsky(gains: FloatArray, ideal: FloatArray) -> FloatArray:
@@ -53,15 +53,15 @@ def _kalai_smorodinsky(gains: FloatArray, ideal: FloatArray) -> FloatArray:
     span[flat] = 1.0
     shares = gains / span
     shares[:, flat] = 1.0  # a party that cannot gain anything does not constrain the others
-    return shares.min(axis=1)
+    return np.asarray(shares.min(axis=1), dtype=np.float64)
 
 
 def _egalitarian(gains: FloatArray, _ideal: FloatArray) -> FloatArray:
-    return gains.min(axis=1)
+    return np.asarray(gains.min(axis=1), dtype=np.float64)
 
 
 def _utilitarian(gains: FloatArray, _ideal: FloatArray) -> FloatArray:
-    return gains.sum(axis=1)
+    return np.asarray(gains.sum(axis=1), dtype=np.float64)
 
 
 _CRITERIA: dict[str, Callable[[FloatArray, FloatArray], FloatArray]] = {

@@ -67,11 +67,11 @@ def find_trades(
     base = model.evaluate(reference[None, :], parties)
     after = model.evaluate(rows, parties)
     delta = after.utilities - base.utilities
-    newly_crossed = (after.crossed & ~base.crossed).any(axis=1)
+    newly_crossed = np.asarray((after.crossed & ~base.crossed).any(axis=1), dtype=bool)
     good = (delta > TIE_TOLERANCE).all(axis=1) & ~newly_crossed
     single_delta = _single_deltas(model, reference, parties, base.utilities[0])
     indices = model.encode(rows)
-    order = np.lexsort((indices, [len(c) for c in changed], -delta.sum(axis=1)))
+    order = np.lexsort((indices, np.array([len(c) for c in changed]), -delta.sum(axis=1)))
     return [
         Candidate(
             issues=changed[row],
@@ -79,8 +79,7 @@ def find_trades(
             gains=(float(delta[row, 0]), float(delta[row, 1])),
             logroll=_is_logroll(changed[row], rows[row], single_delta),
         )
-        for row in order
-        if good[row]
+        for row in order[good[order]]
     ]
 
 

@@ -60,11 +60,11 @@ class ShowFormat(StrEnum):
 
 
 def _stdout() -> Console:
-    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+    return Console(soft_wrap=True, width=None if sys.stdout.isatty() else 120)
 
 
 def _fail(error: AccordError | str) -> NoReturn:
-    console = Console(stderr=True, highlight=False)
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
     if isinstance(error, ScenarioError):
         console.print(f"[bold red]error:[/] {len(error.problems)} problem(s)")
         for problem in error.problems:

@@ -262,14 +262,14 @@ def _integer(xml: _XmlFile, element: Element, name: str) -> int:
     return int(text)
 
 
-def _identifier(xml: _XmlFile, element: Element, name: str, what: str) -> str:
+def _identifier(xml: _XmlFile, element: Element, name: str, what: str, of: str = "") -> str:
     """An attribute used as an accord id, kept exactly as written."""
     text = _attribute(xml, element, name)
     try:
         return _ID.validate_python(text)
     except ValidationError:
         raise xml.fail(
-            f"{what} {text!r} cannot be used as an id",
+            f"{what} {text!r}{of} cannot be used as an id",
             element,
             hint="ids are 1 to 200 characters, without leading or trailing whitespace "
             "or line breaks",
@@ -351,7 +351,7 @@ def _domain_issue(xml: _XmlFile, element: Element) -> _Issue:
         raise xml.fail(f"discrete issue {name!r} has no <item> values", element)
     options: list[str] = []
     for item in items:
-        option = _identifier(xml, item, "value", f"value of issue {name!r}")
+        option = _identifier(xml, item, "value", "value", f" of issue {name!r}")
         if option in options:
             raise xml.fail(f"issue {name!r} lists the value {option!r} twice", item)
         options.append(option)
@@ -408,7 +408,9 @@ def _weights(xml: _XmlFile, objective: Element, by_index: dict[int, _Issue]) -> 
         if index not in by_index:
             known = ", ".join(f"{i} ({issue.name})" for i, issue in by_index.items())
             raise xml.fail(
-                f"<weight index={index}> refers to no issue of the domain", element, hint=known
+                f"<weight index={index}> refers to no issue of the domain",
+                element,
+                hint=f"the domain's issue indices are {known}",
             )
         if index in weights:
             raise xml.fail(f"a second <weight> for index {index}", element)

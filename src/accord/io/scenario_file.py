@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from accord.errors import Location, Path, Problem, ScenarioError
-from accord.io.yaml_source import SourceMap, decode_text, parse_yaml
+from accord.io.yaml_source import MAX_FILE_BYTES, SourceMap, decode_text, parse_yaml
 from accord.model.checks import check_scenario, suggest
 from accord.model.scenario import Scenario
 
@@ -27,7 +27,8 @@ def read_scenario_file(path: str | FilePath) -> Scenario:
     """Read and validate a scenario YAML file."""
     file = FilePath(path)
     try:
-        raw = file.read_bytes()
+        with file.open("rb") as handle:  # read no more than needed to refuse a huge file
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except IsADirectoryError:
         raise ScenarioError(
             [Problem("is a folder, not a scenario file", location=Location(str(file)))]

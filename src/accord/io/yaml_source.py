@@ -75,18 +75,25 @@ class SourceMap:
 def decode_text(raw: bytes, file: str) -> str:
     """Bytes to text, refusing binary and oversized content with a located message."""
     if len(raw) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 2**20
         raise ScenarioError(
             [
                 Problem(
-                    f"file is {len(raw) / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB",
+                    f"file is larger than the {limit} MB limit",
                     location=Location(file),
+                    hint="a scenario file is a few kB: is this the right file?",
                 )
             ]
         )
     nul = raw.find(b"\x00")
     if nul >= 0:
         raise ScenarioError(
-            [Problem(f"not a text file (NUL byte at offset {nul})", location=Location(file))]
+            [
+                Problem(
+                    f"not a text file (NUL byte at offset {nul})",
+                    location=_byte_location(raw, nul, file),
+                )
+            ]
         )
     try:
         return raw.decode("utf-8-sig")
@@ -94,11 +101,18 @@ def decode_text(raw: bytes, file: str) -> str:
         raise ScenarioError(
             [
                 Problem(
-                    f"not UTF-8 text (invalid byte at offset {exc.start})",
-                    location=Location(file),
+                    f"not UTF-8 text (invalid byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                    location=_byte_location(raw, exc.start, file),
+                    hint="save the file as UTF-8",
                 )
             ]
         ) from None
+
+
+def _byte_location(raw: bytes, offset: int, file: str) -> Location:
+    """Line and column (counted in bytes) of ``raw[offset]``."""
+    start = raw.rfind(b"\n", 0, offset) + 1
+    return Location(file, raw.count(b"\n", 0, offset) + 1, offset - start + 1)
 
 
 def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
@@ -154,9 +168,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
         message += f" (by line {pmark.line + 1}, column {pmark.column + 1})"
         closer = _CLOSERS.get(opener)
         hint = f"is the {opener!r} here missing its {closer!r}?" if closer else None
-    elif "tab" in problem:
+    elif "tab character" in problem or "'\\t'" in problem:  # libyaml / PyYAML wording
         hint = "indent with spaces: YAML does not allow tabs in indentation"
-    elif problem.startswith(("did not find expected", "mapping values are not allowed")):
+    elif problem.startswith(("did not find expected", "expected", "mapping values are not")):
         hint = "check this line's indentation against the lines above it"
         if problem.startswith("mapping values"):
             hint += ", or put a value containing ': ' in quotes"
@@ -239,7 +253,9 @@ class _Converter:
         first: dict[Any, yaml.Mark] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self._fail(key_node, "merge keys (<<) are not supported", path)
+                raise self._fail(
+                    key_node, "merge keys (<<) are not supported", path, "write the keys out"
+                )
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self._fail(key_node, "mapping keys must be plain scalars", path)
             key = self._scalar(key_node, path)
