@@ -58,7 +58,8 @@ def test_nato_for_binding_guarantees_is_a_trade_ukraine_accepts() -> None:
     result = analyze(scenario, parties=["ukraine", "united-states", "germany"])
     assert result.zopa.size > 0
     nash = result.solutions["nash"]
-    assert nash is not None and nash.point.acceptable
+    assert nash is not None
+    assert nash.point.acceptable
     assert nash.point.outcome["line"] == "current"
     if nash.point.outcome["nato"] == "renounced":
         assert nash.point.outcome["guarantees"] in ("bilateral", "article5")
@@ -69,7 +70,8 @@ def test_every_red_line_of_the_principals_cites_the_report() -> None:
     for party in scenario.principals():
         assert party.preferences is not None
         for line in party.preferences.red_lines:
-            assert line.evidence and all(c.source == "berlin-report" for c in line.evidence)
+            assert line.evidence
+            assert all(c.source == "berlin-report" for c in line.evidence)
             assert all(c.quote for c in line.evidence)
 
 

@@ -37,7 +37,8 @@ def test_analyze_json_has_the_documented_keys() -> None:
     for key in ("parties", "outcome_count", "zopa", "pareto_frontier", "solutions"):
         assert key in data
     assert data["outcome_count"] == 384
-    assert data["zopa"]["size"] == 0 and data["zopa"]["reasons"]
+    assert data["zopa"]["size"] == 0
+    assert data["zopa"]["reasons"]
     assert set(data["solutions"]) == {"nash", "kalai_smorodinsky", "egalitarian", "utilitarian"}
     point = data["pareto_frontier"][0]
     assert set(point) >= {"outcome", "utilities", "acceptable"}
@@ -107,7 +108,8 @@ def test_validate(tmp_path: Path) -> None:
     assert run("validate", str(good))[0] == 0
     code, out, _ = run("validate", str(good), str(bad))
     assert code == 2
-    assert "bad.yaml:" in out and "salince" in out
+    assert "bad.yaml:" in out
+    assert "salince" in out
 
 
 def test_schema_is_json_schema() -> None:
@@ -120,13 +122,18 @@ def test_schema_is_json_schema() -> None:
 
 def test_scenarios_and_show() -> None:
     code, out, _ = run("scenarios")
-    assert code == 0 and "berlin-2025" in out
+    assert code == 0
+    assert "berlin-2025" in out
     code, out, _ = run("show", "berlin-2025")
-    assert code == 0 and "Ukraine" in out and "No direct channel" in out
+    assert code == 0
+    assert "Ukraine" in out
+    assert "No direct channel" in out
     code, out, _ = run("show", "berlin-2025", "--format", "yaml")
-    assert code == 0 and out == builtin_text("berlin-2025")
+    assert code == 0
+    assert out == builtin_text("berlin-2025")
     code, out, _ = run("show", "--format", "json")
-    assert code == 0 and json.loads(out)["id"] == "berlin-2025"
+    assert code == 0
+    assert json.loads(out)["id"] == "berlin-2025"
 
 
 def test_console_script_entry_point() -> None:

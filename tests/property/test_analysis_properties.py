@@ -193,7 +193,8 @@ def test_trades_improve_both_parties(scenario: Scenario, data: st.DataObject) ->
     a, b = (0, 1)
     for trade in result.trades.trades:
         index = trade.result.index
-        assert u[index, a] > u[ref_index, a] and u[index, b] > u[ref_index, b]
+        assert u[index, a] > u[ref_index, a]
+        assert u[index, b] > u[ref_index, b]
         changed = [i for i in reference if outcomes[index][i] != reference[i]]
         assert 1 <= len(changed) <= 2
         assert {c.issue for c in trade.changes} == set(changed)

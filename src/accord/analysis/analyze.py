@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from accord.analysis.pareto import TIE_TOLERANCE, pareto_mask
-from accord.analysis.provenance import cited_count, collect_assumptions
+from accord.analysis.provenance import cited_count, collect_assumptions, unsupported_numbers
 from accord.analysis.results import (
     Analysis,
     Collision,
@@ -42,6 +42,7 @@ DEFAULT_MAX_OUTCOMES = 50_000_000
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 Progress = Callable[[int, int], None]
 
 
@@ -92,6 +93,7 @@ def analyze(
         trades=trades,
         assumptions=tuple(collect_assumptions(scenario, chosen_ids)),
         cited=cited_count(scenario, chosen_ids),
+        unsupported=tuple(unsupported_numbers(scenario, chosen_ids)),
     )
 
 
@@ -124,10 +126,11 @@ class _Frontier:
     indices: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     utilities: FloatArray | None = None
 
-    def add(self, indices: IntArray, utilities: FloatArray) -> None:
+    def add(self, indices: IntArray, utilities: FloatArray, keep: BoolArray | None = None) -> None:
+        """Merge a chunk; ``keep`` is the chunk's own frontier mask when already known."""
         if indices.shape[0] == 0:
             return
-        keep = pareto_mask(utilities)
+        keep = pareto_mask(utilities) if keep is None else keep
         indices, utilities = indices[keep], utilities[keep]
         if self.utilities is not None:
             indices = np.concatenate((self.indices, indices))
@@ -174,8 +177,12 @@ def _scan(model: CompiledModel, chosen: list[int], progress: Progress | None) ->
         scan.zopa_size += int(all_ok.sum())
         if len(scan.zopa_examples) < 5:
             scan.zopa_examples += indices[all_ok][: 5 - len(scan.zopa_examples)].tolist()
-        scan.frontier.add(indices, utilities)
-        scan.acceptable_frontier.add(indices[all_ok], utilities[all_ok])
+        chunk_frontier = pareto_mask(utilities)
+        scan.frontier.add(indices, utilities, chunk_frontier)
+        if all_ok.all():  # the same chunk frontier serves both
+            scan.acceptable_frontier.add(indices, utilities, chunk_frontier)
+        else:
+            scan.acceptable_frontier.add(indices[all_ok], utilities[all_ok])
         if progress is not None:
             progress(int(indices[-1]) + 1, model.n_outcomes)
     return scan

@@ -13,10 +13,17 @@ from pydantic import BaseModel
 
 from accord.analysis.results import Assumption
 from accord.errors import Path, format_path
-from accord.model.scenario import Citation, Scenario
+from accord.model.scenario import (
+    Citation,
+    Estimate,
+    Interaction,
+    Preferences,
+    Reservation,
+    Scenario,
+)
 from accord.model.walk import walk
 
-__all__ = ["cited_count", "collect_assumptions"]
+__all__ = ["cited_count", "collect_assumptions", "unsupported_numbers"]
 
 
 def _party_nodes(scenario: Scenario, party_ids: Sequence[str]) -> Iterator[tuple[object, Path]]:
@@ -39,3 +46,22 @@ def collect_assumptions(scenario: Scenario, party_ids: Sequence[str]) -> list[As
 def cited_count(scenario: Scenario, party_ids: Sequence[str]) -> int:
     """How many citations back the given parties' positions and numbers."""
     return sum(isinstance(node, Citation) for node, _ in _party_nodes(scenario, party_ids))
+
+
+def _supported(node: object) -> bool:
+    return bool(getattr(node, "evidence", ())) or getattr(node, "assumed", None) is not None
+
+
+def unsupported_numbers(scenario: Scenario, party_ids: Sequence[str]) -> list[str]:
+    """Paths of the numbers in the given parties' preferences that cite no source and are
+    not marked ``assumed`` (directly, or through their ``preferences`` block)."""
+    found = []
+    for party in scenario.parties:
+        prefs = party.preferences
+        if party.id not in party_ids or prefs is None or _supported(prefs):
+            continue
+        for node, path in walk(prefs, ("preferences",)):
+            numeric = isinstance(node, Estimate | Interaction | Reservation)
+            if numeric and not _supported(node) and not isinstance(node, Preferences):
+                found.append(f"{party.id}: {format_path(path)}")
+    return found

@@ -138,4 +138,5 @@ class Analysis:
     trades: Trades | None
     assumptions: tuple[Assumption, ...] = ()
     cited: int = 0
+    unsupported: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())

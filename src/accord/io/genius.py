@@ -163,25 +163,18 @@ def _xml_files(directory: Path) -> list[Path]:
 
 
 def _read_bytes(path: Path) -> bytes:
-    where = Location(str(path))
+    """The file's bytes; files over :data:`MAX_FILE_BYTES` are refused unread."""
+    limit = MAX_FILE_BYTES
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise OSError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
         with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(limit + 1)
     except OSError as exc:
-        raise ScenarioError(
-            [Problem(f"cannot read: {exc.strerror or exc}", location=where)]
-        ) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ScenarioError(
-            [
-                Problem(
-                    f"cannot read: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", location=where
-                )
-            ]
-        )
-    return data
+        message = f"cannot read: {exc.strerror or exc}"
+    else:
+        if len(data) <= limit:
+            return data
+        message = f"refused: larger than {limit / 2**20:g} MB"
+    raise ScenarioError([Problem(message, location=Location(str(path)))])
 
 
 def _parse_xml(path: Path) -> _XmlFile:
@@ -276,19 +269,24 @@ def _identifier(xml: _XmlFile, element: Element, name: str, what: str, of: str =
         ) from None
 
 
-def _issue_kind(xml: _XmlFile, element: Element, name: str) -> str:
-    """GENIUS's issue type: the ``type`` attribute (else ``vtype``, else ``etype``)."""
+def _declared_kind(element: Element) -> str | None:
+    """The issue type written: the ``type`` attribute (else ``vtype``, else ``etype``)."""
     text = element.get("type") or element.get("vtype") or element.get("etype")
-    kind = (text or "").strip().lower()
+    return None if text is None else text.strip().lower()
+
+
+def _issue_kind(xml: _XmlFile, element: Element, name: str) -> str:
+    """A domain issue's type; only ``discrete`` and ``integer`` are supported."""
+    kind = _declared_kind(element)
     if kind == "real":
         raise xml.fail(
             f"issue {name!r} is a real-valued GENIUS issue, which accord does not support",
             element,
             hint="accord needs a finite set of options: discretise the issue",
         )
-    if kind not in ("discrete", "integer"):
+    if kind is None or kind not in ("discrete", "integer"):
         raise xml.fail(
-            f"issue {name!r} has type {text!r}; expected 'discrete' or 'integer'", element
+            f"issue {name!r} has type {kind!r}; expected 'discrete' or 'integer'", element
         )
     return kind
 
@@ -443,8 +441,11 @@ def _profile_issues(
             )
         if index in found:
             raise xml.fail(f"issue {issue.name!r} (index {index}) appears twice", element)
-        if _issue_kind(xml, element, issue.name) != issue.kind:
-            raise xml.fail(f"issue {issue.name!r} is {issue.kind} in the domain", element)
+        declared = _declared_kind(element)
+        if declared is not None and declared != issue.kind:
+            raise xml.fail(
+                f"issue {issue.name!r} is {declared} here but {issue.kind} in the domain", element
+            )
         found[index] = element
     for index, issue in by_index.items():
         if index not in found:

@@ -74,7 +74,24 @@ def dump_scenario(scenario: Scenario) -> str:
     data = scenario_to_data(scenario)
     data.setdefault("accord", 1)
     ordered = {"accord": data.pop("accord"), **data}
-    return yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(ordered, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, but writing Unicode line breaks as escapes.
+
+    With ``allow_unicode`` PyYAML writes NEL, LS and PS (U+0085, U+2028, U+2029)
+    as they are inside plain or single-quoted scalars, where a reader folds them
+    into spaces; in double quotes it escapes them (``\\N``, ``\\L``, ``\\P``).
+    """
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if any(c in value for c in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
 
 
 def _kind(value: Any) -> str:

@@ -87,6 +87,7 @@ def analysis_to_data(analysis: Analysis) -> dict[str, Any]:
         "evidence": {
             "cited": analysis.cited,
             "assumptions": [asdict(a) for a in analysis.assumptions],
+            "unsupported": list(analysis.unsupported),
         },
     }
 

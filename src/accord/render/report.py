@@ -222,4 +222,12 @@ def _evidence(analysis: Analysis) -> Section:
         f"{len(analysis.assumptions)} statements are modelling assumptions:"
     )
     rows = tuple((a.path, a.rationale) for a in analysis.assumptions)
-    return Section("What this rests on", (lead,), (Table(("Where", "Assumption"), rows),))
+    notes: tuple[str, ...] = ()
+    if analysis.unsupported:
+        shown = ", ".join(analysis.unsupported[:8])
+        more = " …" if len(analysis.unsupported) > 8 else ""
+        notes = (
+            f"{len(analysis.unsupported)} numbers cite no source and are not marked assumed: "
+            f"{shown}{more}",
+        )
+    return Section("What this rests on", (lead,), (Table(("Where", "Assumption"), rows),), notes)
