@@ -150,3 +150,30 @@ def test_console_script_entry_point() -> None:
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_lifting_russias_donbas_demand_opens_a_zone() -> None:
+    code, out, _ = run("analyze", "--lift", "russia:3", "-f", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["zopa"]["size"] > 0
+    assert "Donbas" in data["notes"][0]
+    nash = data["solutions"]["nash"]["outcome"]
+    assert nash["line"] == "current"
+    assert nash["nato"] == "renounced"
+    assert nash["guarantees"] in ("bilateral", "article5")
+
+
+@pytest.mark.parametrize(
+    ("lift", "message"),
+    [
+        ("russia", "PARTY:N"),
+        ("russia:0", "PARTY:N"),
+        ("russia:9", "no number 9"),
+        ("rusia:1", "unknown party"),
+    ],
+)
+def test_bad_lift(lift: str, message: str) -> None:
+    code, _, err = run("analyze", "--lift", lift)
+    assert code == 2
+    assert message in err

@@ -267,6 +267,7 @@ def _zopa(
     reasons = []
     for position in cover:
         constraint = constraints[position]
+        number = constraint.red_line_number
         party = scenario.party(model.party_ids[constraint.party])
         assert party.preferences is not None
         if constraint.red_line_number is None:
@@ -289,6 +290,7 @@ def _zopa(
                 zopa_if_dropped=int(only[position]),
                 evidence=tuple(_quote(scenario, c.source, c.quote) for c in evidence),
                 assumed=assumed,
+                red_line=None if number is None else number + 1,
             )
         )
     return Zopa(size=0, reasons=tuple(reasons))

@@ -69,6 +69,8 @@ class Collision:
     zopa_if_dropped: int
     evidence: tuple[str, ...] = ()
     assumed: str | None = None
+    red_line: int | None = None
+    """The red line's number within its party's list, from 1 (for ``--lift``)."""
 
 
 @dataclass(frozen=True)

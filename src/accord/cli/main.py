@@ -6,6 +6,7 @@ command prints a traceback for bad input or leaves a half-written output file.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -26,6 +27,7 @@ from accord.errors import AccordError, ScenarioError
 from accord.io.load import load_scenario
 from accord.io.scenario_file import dump_scenario, scenario_to_data
 from accord.model.scenario import Scenario
+from accord.model.whatif import lift_red_lines, parse_lift
 from accord.render.json_out import analysis_to_json
 from accord.render.markdown import report_to_markdown
 from accord.render.report import analysis_report
@@ -176,13 +178,19 @@ def analyze_command(
     max_outcomes: Annotated[
         int, typer.Option(min=1, help="Refuse to enumerate larger outcome spaces.")
     ] = DEFAULT_MAX_OUTCOMES,
+    lift: Annotated[
+        list[str] | None,
+        typer.Option(help="What if: analyse without red line N of PARTY, as PARTY:N (repeatable)."),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
     """Zone of agreement, Pareto frontier, bargaining solutions and trades."""
     with _user_errors():
-        loaded = load_scenario(scenario)
+        loaded, lifted = lift_red_lines(
+            load_scenario(scenario), [parse_lift(x) for x in lift or []]
+        )
         chosen = _split(parties, "--parties")
         if chosen == ["all"]:
             chosen = [p.id for p in loaded.parties if p.preferences is not None]
@@ -199,6 +207,7 @@ def analyze_command(
                 max_outcomes=max_outcomes,
                 progress=update,
             )
+        result = dataclasses.replace(result, notes=tuple(lifted))
         _emit(loaded, result, output_format, output)
 
 

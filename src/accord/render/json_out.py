@@ -64,6 +64,7 @@ def analysis_to_data(analysis: Analysis) -> dict[str, Any]:
     return {
         "format": ANALYSIS_FORMAT,
         "scenario": {"id": analysis.scenario_id, "title": analysis.title},
+        "notes": list(analysis.notes),
         "parties": [
             {
                 **{k: v for k, v in asdict(s).items() if k not in ("best", "worst")},

@@ -67,9 +67,10 @@ def analysis_report(scenario: Scenario, analysis: Analysis) -> Report:
     """Build the report ``accord analyze`` prints."""
     names = _Names(scenario)
     parties = ", ".join(names.party[p] for p in analysis.parties)
+    lifted = "".join(f"\n{note}" for note in analysis.notes)
     return Report(
         title=analysis.title,
-        subtitle=f"{analysis.outcome_count:,} possible packages · analysed for {parties}",
+        subtitle=f"{analysis.outcome_count:,} possible packages · analysed for {parties}{lifted}",
         sections=(
             _standing(analysis, names),
             _zopa(analysis, names),
@@ -121,7 +122,7 @@ def _zopa(analysis: Analysis, names: _Names) -> Section:
     rows = tuple(
         (
             names.party[r.party],
-            "red line" if r.kind == "red_line" else "reservation value",
+            f"red line {r.red_line}" if r.kind == "red_line" else "reservation value",
             r.description,
             f"{r.excludes:,}",
             f"{r.zopa_if_dropped:,}",
@@ -132,6 +133,8 @@ def _zopa(analysis: Analysis, names: _Names) -> Section:
     notes = tuple(
         f"{names.party[r.party]}: {quote}" for r in zopa.reasons for quote in r.evidence
     ) + tuple(f"{names.party[r.party]} (assumed): {r.assumed}" for r in zopa.reasons if r.assumed)
+    lift = " ".join(f"--lift {r.party}:{r.red_line}" for r in zopa.reasons if r.red_line)
+    notes += (f"To see what lifting a red line opens: accord analyze ... {lift}",) if lift else ()
     return Section("Zone of possible agreement: empty", (lead,), (Table(headers, rows),), notes)
 
 
