@@ -358,6 +358,19 @@ def import_genius_command(
             _write_atomically(output, text)
 
 
+def _register_framework_commands() -> None:
+    from accord.cli import frameworks
+
+    app.command("frameworks")(frameworks.frameworks_command)
+    app.command("diff")(frameworks.diff_command)
+    app.command("review")(frameworks.review_command)
+    app.command("amend")(frameworks.amend_command)
+    app.command("mediate")(frameworks.mediate_command)
+
+
+_register_framework_commands()
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

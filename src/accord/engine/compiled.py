@@ -102,7 +102,7 @@ class CompiledModel:
         ]
         return np.asarray([row], dtype=np.int64)
 
-    def describe(self, options_row: Sequence[int]) -> dict[str, str]:
+    def describe(self, options_row: Sequence[int] | IntArray) -> dict[str, str]:
         """A row of option indices → ``{issue_id: option_id}``."""
         return {
             issue: options[int(option)]

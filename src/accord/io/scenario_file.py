@@ -10,7 +10,7 @@ import re
 import types
 import typing
 from pathlib import Path as FilePath
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -20,7 +20,15 @@ from accord.io.yaml_source import MAX_FILE_BYTES, SourceMap, decode_text, parse_
 from accord.model.checks import check_scenario, suggest
 from accord.model.scenario import Scenario
 
-__all__ = ["dump_scenario", "parse_scenario", "read_scenario_file", "scenario_to_data"]
+_Document = TypeVar("_Document", bound=BaseModel)
+
+__all__ = [
+    "dump_scenario",
+    "parse_scenario",
+    "read_scenario_file",
+    "scenario_to_data",
+    "validate_document",
+]
 
 
 def read_scenario_file(path: str | FilePath) -> Scenario:
@@ -43,25 +51,30 @@ def read_scenario_file(path: str | FilePath) -> Scenario:
 def parse_scenario(text: str, file: str = "<string>") -> Scenario:
     """Validate scenario YAML ``text``; ``file`` names it in messages."""
     data, source_map = parse_yaml(text, file)
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            [
-                Problem(
-                    f"expected a mapping of scenario fields, found {_kind(data)}",
-                    location=source_map.locate(()),
-                )
-            ]
-        )
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(_schema_problems(exc, source_map)) from None
+    scenario = validate_document(Scenario, data, source_map)
     problems = check_scenario(scenario)
     if problems:
         raise ScenarioError(
             Problem(p.message, p.path, source_map.locate(p.path), p.hint) for p in problems
         )
     return scenario
+
+
+def validate_document(model: type[_Document], data: Any, source_map: SourceMap) -> _Document:
+    """Validate parsed YAML against a pydantic ``model``; every problem located."""
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            [
+                Problem(
+                    f"expected a mapping of {model.__name__.lower()} fields, found {_kind(data)}",
+                    location=source_map.locate(()),
+                )
+            ]
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_schema_problems(exc, source_map, model)) from None
 
 
 def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
@@ -102,7 +115,9 @@ def _kind(value: Any) -> str:
     return f"a {type(value).__name__} ({value!r:.40})"
 
 
-def _schema_problems(exc: ValidationError, source_map: SourceMap) -> list[Problem]:
+def _schema_problems(
+    exc: ValidationError, source_map: SourceMap, root: type[BaseModel] = Scenario
+) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[Path, str]] = set()
     for error in exc.errors(include_url=False):
@@ -110,7 +125,7 @@ def _schema_problems(exc: ValidationError, source_map: SourceMap) -> list[Proble
             continue
         path: Path = tuple(part for part in error["loc"] if isinstance(part, str | int))
         path = _strip_internal(path, source_map)
-        message, hint = _describe(error, path)
+        message, hint = _describe(error, path, root)
         key = (path, message)
         if key in seen:
             continue
@@ -165,13 +180,13 @@ _EXPECTED = {
 }
 
 
-def _describe(error: Any, path: Path) -> tuple[str, str | None]:
+def _describe(error: Any, path: Path, root: type[BaseModel]) -> tuple[str, str | None]:
     kind = error["type"]
     if kind == "missing":
         return _MISSING, None
     if kind == "extra_forbidden":
         key = path[-1] if path else "?"
-        allowed = _fields_at(path[:-1])
+        allowed = _fields_at(path[:-1], root)
         return f"unknown key {key!r}", suggest(str(key), allowed) or (
             "allowed keys: " + ", ".join(allowed) if allowed else None
         )
@@ -196,9 +211,9 @@ def _describe(error: Any, path: Path) -> tuple[str, str | None]:
     return f"{message} (found {shown})", hint
 
 
-def _fields_at(path: Path) -> list[str]:
+def _fields_at(path: Path, root: type[BaseModel]) -> list[str]:
     """The keys the schema allows at ``path`` (for "did you mean" on unknown keys)."""
-    current: Any = Scenario
+    current: Any = root
     for part in path:
         current = _step(current, part)
         if current is None:

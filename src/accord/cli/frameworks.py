@@ -1,0 +1,216 @@
+"""Framework commands: list, diff, review, amend and mediate single negotiating texts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from accord.cli.main import OutputFormat, _stdout, _user_errors, _write_atomically
+from accord.engine.compiled import compile_scenario
+from accord.errors import AccordError
+from accord.frameworks.amend import amend_framework
+from accord.frameworks.diff import diff_frameworks
+from accord.frameworks.draft import compile_draft
+from accord.frameworks.load import builtin_frameworks, load_framework
+from accord.frameworks.mediation import mediate_text
+from accord.frameworks.model import Framework
+from accord.frameworks.review import review_framework
+from accord.model.scenario import Role, Scenario
+from accord.model.whatif import lift_red_lines, parse_lift
+from accord.render.framework_out import (
+    amendment_data,
+    amendment_report,
+    diff_data,
+    diff_report,
+    mediation_data,
+    mediation_report,
+    review_data,
+    review_report,
+)
+from accord.render.markdown import report_to_markdown
+from accord.render.plot import plot_lines
+from accord.render.report import Report
+from accord.render.text import print_report
+
+__all__ = [
+    "amend_command",
+    "diff_command",
+    "frameworks_command",
+    "mediate_command",
+    "review_command",
+]
+
+FrameworkArg = Annotated[str, typer.Argument(help="A built-in framework name or a framework file.")]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+LiftOption = Annotated[
+    list[str] | None,
+    typer.Option(help="What if: without red line N of PARTY, as PARTY:N (repeatable)."),
+]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+]
+
+
+def _emit(data: dict[str, Any], report: Report, fmt: OutputFormat, output: Path | None) -> None:
+    if fmt == OutputFormat.json:
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    elif fmt == OutputFormat.markdown:
+        text = report_to_markdown(report)
+    elif output is None:
+        print_report(report, _stdout())
+        return
+    else:
+        from rich.console import Console
+
+        console = Console(record=True, width=120, file=open("/dev/null", "w"))  # noqa: SIM115
+        print_report(report, console)
+        text = console.export_text()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write_atomically(output, text)
+
+
+def _load(spec: str, lift: list[str] | None) -> tuple[Framework, Scenario]:
+    """The framework and its scenario, with any lifted red lines removed."""
+    framework, scenario = load_framework(spec)
+    lifted, _ = lift_red_lines(scenario, [parse_lift(item) for item in lift or []])
+    return framework, lifted
+
+
+def frameworks_command(
+    scenario: Annotated[
+        str | None, typer.Argument(help="Only frameworks of this scenario.")
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = OutputFormat.text,
+) -> None:
+    """List the built-in frameworks (single negotiating texts)."""
+    with _user_errors():
+        entries = []
+        for name in builtin_frameworks():
+            framework, owner = load_framework(name)
+            if scenario is None or owner.id == scenario:
+                entries.append({"name": name, "scenario": owner.id, "title": framework.title})
+        if output_format == OutputFormat.json:
+            sys.stdout.write(json.dumps(entries, indent=2) + "\n")
+            return
+        table = Table("Name", "Scenario", "Title")
+        for entry in entries:
+            table.add_row(entry["name"], entry["scenario"], entry["title"])
+        _stdout().print(table)
+
+
+def diff_command(
+    before: FrameworkArg,
+    after: Annotated[str, typer.Argument(help="The later draft.")],
+    output_format: FormatOption = OutputFormat.text,
+    output: OutputOption = None,
+) -> None:
+    """Point-by-point differences between two drafts, and their effect on each party."""
+    with _user_errors():
+        first, scenario = load_framework(before)
+        second, other = load_framework(after)
+        if other.id != scenario.id:
+            raise AccordError(f"{before} is a draft of {scenario.id!r} but {after} of {other.id!r}")
+        diff = diff_frameworks(first, second, scenario)
+        _emit(diff_data(diff), diff_report(diff, scenario), output_format, output)
+
+
+def review_command(
+    framework: FrameworkArg,
+    lift: LiftOption = None,
+    output_format: FormatOption = OutputFormat.text,
+    output: OutputOption = None,
+) -> None:
+    """Where each party stands on a draft, point by point, and what blocks agreement."""
+    with _user_errors():
+        loaded, scenario = _load(framework, lift)
+        review = review_framework(loaded, scenario)
+        report = review_report(review, len(loaded.points))
+        _emit(review_data(review), report, output_format, output)
+
+
+def amend_command(
+    framework: FrameworkArg,
+    lift: LiftOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many amendments to show.")] = 5,
+    output_format: FormatOption = OutputFormat.text,
+    output: OutputOption = None,
+) -> None:
+    """The smallest sets of point changes that make a draft acceptable to all principals."""
+    with _user_errors():
+        loaded, scenario = _load(framework, lift)
+        result = amend_framework(loaded, scenario, limit=limit)
+        _emit(amendment_data(result), amendment_report(result, scenario), output_format, output)
+
+
+def mediate_command(
+    framework: FrameworkArg,
+    lift: LiftOption = None,
+    rounds: Annotated[int, typer.Option(min=1, max=10_000, help="Round limit.")] = 30,
+    seed: Annotated[int, typer.Option(help="Seed for the mediator's tie-breaking.")] = 0,
+    informed: Annotated[
+        bool | None,
+        typer.Option(
+            "--informed/--criticism-only",
+            help="Does the mediator know the preferences? [default: yes when the "
+            "scenario has a mediator with preferences]",
+        ),
+    ] = None,
+    output_format: FormatOption = OutputFormat.text,
+    output: OutputOption = None,
+    plot: Annotated[Path | None, typer.Option(help="Write a PNG of utilities per draft.")] = None,
+) -> None:
+    """Run the single-text procedure: criticise, revise, repeat."""
+    with _user_errors():
+        loaded, scenario = _load(framework, lift)
+        model = compile_scenario(scenario)
+        principals = [model.party_index(p.id) for p in scenario.principals() if p.preferences]
+        if not principals:
+            raise AccordError("the scenario has no principals with preferences")
+        knows = _mediator_knows(scenario) if informed is None else informed
+        try:
+            result = mediate_text(
+                model,
+                principals,
+                compile_draft(loaded, model).settled,
+                rounds,
+                np.random.default_rng(seed),
+                knows,
+            )
+        except ValueError as error:
+            raise AccordError(str(error)) from None
+        data = mediation_data(result, model)
+        if plot is not None:
+            _plot(plot, data, scenario, principals=[model.party_ids[p] for p in principals])
+        _emit(data, mediation_report(data, scenario), output_format, output)
+
+
+def _mediator_knows(scenario: Scenario) -> bool:
+    return any(p.has_role(Role.MEDIATOR) and p.preferences is not None for p in scenario.parties)
+
+
+def _plot(path: Path, data: dict[str, Any], scenario: Scenario, principals: list[str]) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise AccordError(f"{path}: folder {folder} does not exist")
+    names = {p.id: p.name for p in scenario.parties}
+    drafts = data["drafts"]
+    series = {names[p]: [d["utilities"][p] for d in drafts] for p in drafts[0]["utilities"]}
+    plot_lines(
+        path,
+        [d["draft"] for d in drafts],
+        series,
+        title="Utility per draft",
+        x_label="draft",
+        y_label="utility",
+        dashed=[names[p] for p in drafts[0]["utilities"] if p not in principals],
+    )

@@ -1,0 +1,1 @@
+"""Built-in framework drafts, shipped as YAML files beside the built-in scenarios."""

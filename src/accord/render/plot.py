@@ -1,0 +1,59 @@
+"""Static line plots (matplotlib, Agg backend), written atomically as PNG."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+__all__ = ["plot_lines"]
+
+
+def plot_lines(
+    path: Path,
+    x: Sequence[float],
+    series: Mapping[str, Sequence[float]],
+    *,
+    title: str,
+    x_label: str,
+    y_label: str,
+    dashed: Sequence[str] = (),
+) -> None:
+    """One line per series over ``x``; the whole file is written or nothing is."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(8, 4.5), dpi=120)
+    try:
+        for name, values in series.items():
+            axes.plot(
+                x,
+                values,
+                marker="o",
+                markersize=3,
+                label=name,
+                linestyle="--" if name in dashed else "-",
+            )
+        from matplotlib.ticker import MaxNLocator
+
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_title(title)
+        axes.set_xlabel(x_label)
+        axes.set_ylabel(y_label)
+        axes.grid(alpha=0.3)
+        axes.legend(loc="best", fontsize="small")
+        figure.tight_layout()
+        folder = path.parent if str(path.parent) else Path(".")
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".png")
+        os.close(handle)
+        try:
+            figure.savefig(temporary, format="png")
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    finally:
+        plt.close(figure)
