@@ -7,38 +7,22 @@ Regenerate the golden file after an intended change with
 from __future__ import annotations
 
 import json
-import math
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from accord import analysis_to_data, analyze, load_scenario
+from compare import assert_close
 
 GOLDEN = Path(__file__).parent / "golden" / "berlin-2025-analysis.json"
-
-
-def _close(actual: Any, expected: Any, where: str = "") -> None:
-    if isinstance(expected, float) or isinstance(actual, float):
-        assert math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-12), where
-    elif isinstance(expected, dict):
-        assert set(actual) == set(expected), where
-        for key in expected:
-            _close(actual[key], expected[key], f"{where}.{key}")
-    elif isinstance(expected, list):
-        assert len(actual) == len(expected), where
-        for n, (a, e) in enumerate(zip(actual, expected, strict=True)):
-            _close(a, e, f"{where}[{n}]")
-    else:
-        assert actual == expected, where
 
 
 def test_golden_analysis() -> None:
     data = analysis_to_data(analyze(load_scenario("berlin-2025")))
     if os.environ.get("ACCORD_UPDATE_GOLDEN"):
         GOLDEN.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    _close(data, json.loads(GOLDEN.read_text(encoding="utf-8")))
+    assert_close(data, json.loads(GOLDEN.read_text(encoding="utf-8")))
 
 
 def test_stated_positions_leave_no_zone_and_the_donbas_is_why() -> None:

@@ -1,0 +1,175 @@
+"""Built-in Berlin frameworks: golden outputs, CLI behaviour and located errors."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from accord.cli.main import app
+from accord.errors import ScenarioError
+from accord.frameworks.load import builtin_frameworks, load_framework, parse_framework
+from compare import assert_close
+
+runner = CliRunner()
+GOLDEN = Path(__file__).parent / "golden"
+US, BERLIN = "berlin-2025-us-proposal", "berlin-2025-berlin-draft"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("review-berlin-draft", ("review", BERLIN)),
+        ("review-us-proposal", ("review", US)),
+        ("diff-us-to-berlin", ("diff", US, BERLIN)),
+        ("amend-berlin-draft-lifted", ("amend", BERLIN, "--lift", "russia:3")),
+        ("mediate-us-proposal-lifted", ("mediate", US, "--lift", "russia:3")),
+    ],
+)
+def test_golden(name: str, args: tuple[str, ...]) -> None:
+    code, out, err = run(*args, "--format", "json")
+    assert code == 0, err
+    golden = GOLDEN / f"{name}.json"
+    if os.environ.get("ACCORD_UPDATE_GOLDEN"):
+        golden.write_text(out, encoding="utf-8")
+    assert_close(json.loads(out), json.loads(golden.read_text(encoding="utf-8")))
+
+
+def test_frameworks_listing() -> None:
+    code, out, _ = run("frameworks", "--format", "json")
+    assert code == 0
+    listed = json.loads(out)
+    assert {e["name"] for e in listed} == {US, BERLIN}
+    assert all(set(e) == {"name", "scenario", "title"} for e in listed)
+    code, out, _ = run("frameworks", "other-scenario", "--format", "json")
+    assert code == 0
+    assert json.loads(out) == []
+
+
+def test_review_of_the_berlin_draft() -> None:
+    code, out, _ = run("review", BERLIN, "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["rejected_by"] == ["russia"]
+    russia = next(p for p in data["parties"] if p["id"] == "russia")
+    assert russia["red_lines_crossed"][0]["points"] == [1]
+    assert russia["blocking_points"] == [1]
+    ukraine = next(p for p in data["parties"] if p["id"] == "ukraine")
+    assert ukraine["acceptable"] is True
+    assert {"utility", "acceptable", "red_lines_crossed", "points", "blocking_points"} <= set(
+        ukraine
+    )
+
+
+def test_open_issues_give_a_range() -> None:
+    code, out, _ = run("review", US, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["open_issues"] == ["forces", "sequencing"]
+    party = data["parties"][0]
+    assert "utility" not in party
+    low, high = party["utility_range"]
+    assert low <= party["expected_utility"] <= high
+
+
+def test_amend_without_a_zone_names_the_collision() -> None:
+    code, out, _ = run("amend", BERLIN, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["size"] is None
+    assert {c["party"] for c in data["collisions"]} == {"ukraine", "russia"}
+
+
+def test_mediate_writes_a_plot(tmp_path: Path) -> None:
+    plot = tmp_path / "drafts.png"
+    code, out, _ = run("mediate", US, "--lift", "russia:3", "--plot", str(plot), "-f", "json")
+    assert code == 0
+    assert plot.read_bytes().startswith(b"\x89PNG")
+    drafts = json.loads(out)["drafts"]
+    assert [d["draft"] for d in drafts] == list(range(len(drafts)))
+    assert {"draft", "outcome", "utilities", "changes"} <= set(drafts[-1])
+
+
+def test_mediate_is_reproducible_under_a_seed() -> None:
+    args = ("mediate", US, "--criticism-only", "--seed", "7", "-f", "json")
+    assert run(*args)[1] == run(*args)[1]
+
+
+def test_quotes_in_builtin_frameworks_are_verbatim() -> None:
+    source = Path(__file__).resolve().parents[3] / "shared" / "sources"
+    source_file = source / "000_48c286753a22fe65.txt"
+    if not source_file.exists():
+        pytest.skip("../shared/sources is not beside this checkout (it is in CI)")
+    text = " ".join(source_file.read_text(encoding="utf-8").split())
+    for name in builtin_frameworks():
+        framework, _ = load_framework(name)
+        for point in framework.points:
+            for citation in point.evidence:
+                assert citation.quote is not None
+                assert " ".join(citation.quote.split()) in text, (name, citation.quote)
+
+
+BASE = """\
+id: test
+title: test
+scenario: berlin-2025
+points:
+  - text: Ceasefire on the current line.
+    settles: {line: current}
+  - text: Guarantees.
+    settles: {guarantees: article5}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (BASE.replace("{line: current}", "{lin: current}"), 6, "did you mean 'line'"),
+        (BASE.replace("{line: current}", "{line: curent}"), 6, "did you mean 'current'"),
+        (
+            BASE.replace("article5}", "article5}\n  - text: again\n    settles: {line: withdraw}"),
+            10,
+            "already settles it",
+        ),
+        (BASE.replace("scenario: berlin-2025", "scenario: berlin-2024"), 3, "not found"),
+        (BASE.replace("points:", "pionts:"), 4, "did you mean 'points'"),
+        (BASE.replace("  - text: Guarantees.\n", "  - txt: Guarantees.\n"), 7, "unknown key"),
+        (BASE + "    evidence: [{source: nowhere}]\n", 9, "unknown source"),
+        ("- just a list\n", 1, "expected a mapping"),
+    ],
+)
+def test_bad_frameworks_are_located(text: str, line: int, message: str) -> None:
+    with pytest.raises(ScenarioError) as raised:
+        parse_framework(text, "draft.yaml")
+    problem = raised.value.problems[0]
+    assert message in str(problem)
+    assert problem.location is not None
+    assert problem.location.line == line
+
+
+def test_bad_framework_file_on_the_command_line(tmp_path: Path) -> None:
+    bad = tmp_path / "draft.yaml"
+    bad.write_text(BASE.replace("{line: current}", "{line: curent}"))
+    code, _, err = run("review", str(bad))
+    assert code == 2
+    assert "draft.yaml:6" in err
+    assert "Traceback" not in err
+    code, _, err = run("review", "no-such-framework")
+    assert code == 2
+    assert "no such framework" in err
+
+
+def test_the_how_to_example_is_a_valid_framework() -> None:
+    page = Path(__file__).resolve().parents[2] / "docs" / "how-to" / "review-a-framework.md"
+    block = page.read_text(encoding="utf-8").split("```yaml\n", 1)[1].split("```", 1)[0]
+    framework, scenario = parse_framework(block, "how-to example")
+    assert scenario.id == "berlin-2025"
+    assert framework.settlement()["forces"] == ("monitors", 2)
