@@ -160,15 +160,17 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     hint: str | None = None
     mark = pmark or cmark
     message = f"invalid YAML: {problem or context or 'syntax error'}"
+    lines = text.splitlines()
+    problem_line = lines[pmark.line] if pmark is not None and pmark.line < len(lines) else ""
+    indent = problem_line[: len(problem_line) - len(problem_line.lstrip())]
     if cmark is not None and pmark is not None and context.startswith(_OPENERS):
-        lines = text.splitlines()
         line = lines[cmark.line] if cmark.line < len(lines) else ""
         opener = line[cmark.column : cmark.column + 1]
         mark = cmark
         message += f" (by line {pmark.line + 1}, column {pmark.column + 1})"
         closer = _CLOSERS.get(opener)
         hint = f"is the {opener!r} here missing its {closer!r}?" if closer else None
-    elif "tab character" in problem or "'\\t'" in problem:  # libyaml / PyYAML wording
+    elif "\t" in indent or "tab character" in problem:
         hint = "indent with spaces: YAML does not allow tabs in indentation"
     elif problem.startswith(("did not find expected", "expected", "mapping values are not")):
         hint = "check this line's indentation against the lines above it"
