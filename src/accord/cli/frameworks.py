@@ -161,8 +161,8 @@ def mediate_command(
         bool | None,
         typer.Option(
             "--informed/--criticism-only",
-            help="Does the mediator know the preferences? [default: yes when the "
-            "scenario has a mediator with preferences]",
+            help="Does the mediator know the preferences? [default: as the scenario "
+            "says, through a mediator's knows_preferences]",
         ),
     ] = None,
     output_format: FormatOption = OutputFormat.text,
@@ -195,7 +195,7 @@ def mediate_command(
 
 
 def _mediator_knows(scenario: Scenario) -> bool:
-    return any(p.has_role(Role.MEDIATOR) and p.preferences is not None for p in scenario.parties)
+    return any(p.has_role(Role.MEDIATOR) and p.knows_preferences for p in scenario.parties)
 
 
 def _plot(path: Path, data: dict[str, Any], scenario: Scenario, principals: list[str]) -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from accord.model.scenario import Id, Text, _Evidenced, _Frozen
+from accord.model.scenario import Evidenced, FrozenModel, Id, Text
 
 __all__ = ["Framework", "Point"]
 
 
-class Point(_Evidenced):
+class Point(Evidenced):
     """One point of the text. ``settles`` maps issue ids to the option the point fixes."""
 
     id: Id | None = Field(
@@ -28,7 +28,7 @@ class Point(_Evidenced):
     )
 
 
-class Framework(_Frozen):
+class Framework(FrozenModel):
     accord: int = Field(default=1, ge=1, le=1, description="Format version.")
     id: Id
     title: Text

@@ -38,6 +38,8 @@ __all__ = [
     "Citation",
     "Condition",
     "Estimate",
+    "Evidenced",
+    "FrozenModel",
     "Interaction",
     "Issue",
     "Option",
@@ -70,11 +72,13 @@ Id = Annotated[
 Text = Annotated[str, StringConstraints(max_length=20_000)]
 
 
-class _Frozen(BaseModel):
+class FrozenModel(BaseModel):
+    """Immutable, and strict about keys: an unknown key is a mistake, not an extension."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Citation(_Frozen):
+class Citation(FrozenModel):
     """A source a number or position rests on, with the words it rests on."""
 
     source: Id = Field(description="Id of an entry in the scenario's `sources`.")
@@ -82,7 +86,9 @@ class Citation(_Frozen):
     note: Text | None = None
 
 
-class _Evidenced(_Frozen):
+class Evidenced(FrozenModel):
+    """Anything that can cite sources or be marked as a modelling assumption."""
+
     evidence: tuple[Citation, ...] = Field(
         default=(), description="Sources this rests on, each with its quote."
     )
@@ -101,7 +107,7 @@ def _coerce_estimate(value: Any) -> Any:
     raise PydanticCustomError("number_type", "expected a number, or a mapping with a `value`")
 
 
-class Estimate(_Evidenced):
+class Estimate(Evidenced):
     """A number with its provenance. In files a bare number is shorthand for ``{value: x}``."""
 
     value: float = Field(allow_inf_nan=False)
@@ -141,7 +147,7 @@ class Role(StrEnum):
     HOST = "host"
 
 
-class Source(_Frozen):
+class Source(FrozenModel):
     id: Id
     title: Text
     publisher: Text | None = None
@@ -150,13 +156,13 @@ class Source(_Frozen):
     url: Text | None = None
 
 
-class Option(_Frozen):
+class Option(FrozenModel):
     id: Id
     label: Text | None = None
     description: Text | None = None
 
 
-class Issue(_Frozen):
+class Issue(FrozenModel):
     id: Id
     title: Text | None = None
     description: Text | None = None
@@ -169,7 +175,7 @@ class Issue(_Frozen):
         return tuple(option.id for option in self.options)
 
 
-class Interaction(_Evidenced):
+class Interaction(Evidenced):
     """Extra value (positive or negative) when a combination of options occurs together."""
 
     when: Condition
@@ -177,21 +183,21 @@ class Interaction(_Evidenced):
     reason: Text | None = None
 
 
-class RedLine(_Evidenced):
+class RedLine(Evidenced):
     """A combination of options that makes an outcome unacceptable to the party."""
 
     when: Condition
     reason: Text
 
 
-class Reservation(_Evidenced):
+class Reservation(Evidenced):
     """The value of no agreement (the BATNA), on the party's utility scale."""
 
     value: float = Field(allow_inf_nan=False)
     label: Text = "No agreement"
 
 
-class Preferences(_Evidenced):
+class Preferences(Evidenced):
     """A party's preferences. ``evidence``/``assumed`` here cover every number inside
     that does not carry its own."""
 
@@ -206,7 +212,7 @@ class Preferences(_Evidenced):
     reservation: Reservation = Field(default_factory=lambda: Reservation(value=0.0))
 
 
-class Party(_Frozen):
+class Party(FrozenModel):
     id: Id
     name: Text
     role: Role
@@ -215,30 +221,35 @@ class Party(_Frozen):
     capability: Number | None = Field(default=None, description="Power or clout in [0, 1].")
     description: Text | None = None
     preferences: Preferences | None = None
+    knows_preferences: bool = Field(
+        default=False,
+        description="For a mediator: it knows the principals' preferences (full-information "
+        "single-text mediation); otherwise it sees only their criticism.",
+    )
 
     def has_role(self, role: Role) -> bool:
         return self.role == role or role in self.also
 
 
-class Channel(_Evidenced):
+class Channel(Evidenced):
     between: tuple[Id, Id]
     direct: bool
     note: Text | None = None
 
 
-class Channels(_Frozen):
+class Channels(FrozenModel):
     default: bool = Field(default=True, description="Do pairs not listed talk directly?")
     pairs: tuple[Channel, ...] = ()
 
 
-class Reference(_Evidenced):
+class Reference(Evidenced):
     """A named outcome that analysis measures trades from (a draft, the status quo)."""
 
     label: Text
     outcome: dict[Id, Id]
 
 
-class UtilitySettings(_Frozen):
+class UtilitySettings(FrozenModel):
     normalize_salience: bool = Field(
         default=True, description="Divide each party's salience by its sum."
     )
@@ -249,7 +260,7 @@ class UtilitySettings(_Frozen):
     )
 
 
-class Scenario(_Frozen):
+class Scenario(FrozenModel):
     accord: int = Field(default=1, ge=1, le=1, description="Format version.")
     id: Id
     title: Text
