@@ -25,8 +25,8 @@ run: $(STAMP_RUN)
 test: $(STAMP_DEV) lint typecheck unit
 
 lint: $(STAMP_DEV)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff format --check src tests $(wildcard bench)
 
 typecheck: $(STAMP_DEV)
 	$(BIN)/mypy
