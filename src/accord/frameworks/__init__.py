@@ -1,8 +1,8 @@
 """Frameworks: the single negotiating text, its review, amendment and mediation.
 
-    from accord.frameworks import load_framework, review_framework
-    framework, scenario = load_framework("berlin-2025-berlin-draft")
-    review_framework(framework, scenario).verdict
+from accord.frameworks import load_framework, review_framework
+framework, scenario = load_framework("berlin-2025-berlin-draft")
+review_framework(framework, scenario).verdict
 """
 
 from __future__ import annotations
