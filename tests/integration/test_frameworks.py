@@ -164,7 +164,7 @@ def test_bad_framework_file_on_the_command_line(tmp_path: Path) -> None:
     assert "Traceback" not in err
     code, _, err = run("review", "no-such-framework")
     assert code == 2
-    assert "no such framework" in err
+    assert "no such file or built-in framework" in err
 
 
 def test_the_how_to_example_is_a_valid_framework() -> None:

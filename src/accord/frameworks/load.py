@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from accord.errors import Location, Problem, ScenarioError
 from accord.frameworks.checks import check_framework
 from accord.frameworks.model import Framework
 from accord.io.load import load_scenario
+from accord.io.packaged import not_found, packaged_names, packaged_text
 from accord.io.scenario_file import validate_document
 from accord.io.yaml_source import decode_text, parse_yaml
-from accord.model.checks import suggest
 from accord.model.scenario import Scenario
 
 __all__ = ["builtin_frameworks", "load_framework", "parse_framework"]
@@ -21,12 +20,7 @@ _PACKAGE = "accord.frameworks.builtin"
 
 def builtin_frameworks() -> list[str]:
     """Names of the built-in frameworks, sorted."""
-    folder = resources.files(_PACKAGE)
-    return sorted(
-        entry.name.removesuffix(".yaml")
-        for entry in folder.iterdir()
-        if entry.name.endswith(".yaml")
-    )
+    return packaged_names(_PACKAGE)
 
 
 def parse_framework(
@@ -72,18 +66,8 @@ def load_framework(
     """A built-in framework name or a framework YAML file, with its scenario."""
     path = Path(spec)
     if isinstance(spec, str) and spec in builtin_frameworks() and not path.exists():
-        text = resources.files(_PACKAGE).joinpath(f"{spec}.yaml").read_text(encoding="utf-8")
-        return parse_framework(text, f"<built-in {spec}>", scenario)
+        return parse_framework(packaged_text(_PACKAGE, spec), f"<built-in {spec}>", scenario)
     if path.is_file():
         text = decode_text(path.read_bytes(), str(path))
         return parse_framework(text, str(path), scenario, base=path.parent)
-    hint = suggest(str(spec), builtin_frameworks())
-    raise ScenarioError(
-        [
-            Problem(
-                "no such framework file or built-in framework",
-                location=Location(str(spec)),
-                hint=hint or "built-in frameworks: " + ", ".join(builtin_frameworks()),
-            )
-        ]
-    )
+    raise not_found(str(spec), "framework", builtin_frameworks())

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from accord.errors import Location, Problem, ScenarioError
+from accord.io.packaged import not_found
 from accord.io.scenario_file import parse_scenario, read_scenario_file
-from accord.model.checks import suggest
 from accord.model.scenario import Scenario
 from accord.scenarios import DEFAULT_SCENARIO, builtin_names, builtin_text
 
@@ -28,13 +27,4 @@ def load_scenario(spec: str | Path | None = None) -> Scenario:
         return read_genius_folder(path)
     if path.exists():
         return read_scenario_file(path)
-    hint = suggest(str(spec), builtin_names())
-    raise ScenarioError(
-        [
-            Problem(
-                "no such file, folder or built-in scenario",
-                location=Location(str(spec)),
-                hint=hint or "built-in scenarios: " + ", ".join(builtin_names()),
-            )
-        ]
-    )
+    raise not_found(str(spec), "scenario", builtin_names())

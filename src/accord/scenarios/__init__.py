@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from importlib import resources
+from accord.io.packaged import packaged_names, packaged_text
 
 __all__ = ["DEFAULT_SCENARIO", "builtin_names", "builtin_text"]
 
@@ -11,16 +11,9 @@ DEFAULT_SCENARIO = "berlin-2025"
 
 def builtin_names() -> list[str]:
     """Names of the built-in scenarios (file names without ``.yaml``), sorted."""
-    folder = resources.files(__name__)
-    return sorted(
-        entry.name.removesuffix(".yaml")
-        for entry in folder.iterdir()
-        if entry.name.endswith(".yaml")
-    )
+    return packaged_names(__name__)
 
 
 def builtin_text(name: str) -> str:
     """The YAML text of built-in scenario ``name``; KeyError when there is none."""
-    if name not in builtin_names():
-        raise KeyError(name)
-    return resources.files(__name__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    return packaged_text(__name__, name)
