@@ -371,6 +371,16 @@ def _register_framework_commands() -> None:
 _register_framework_commands()
 
 
+def _register_simulation_commands() -> None:
+    from accord.cli import simulate
+
+    app.command("simulate")(simulate.simulate_command)
+    app.command("tournament")(simulate.tournament_command)
+
+
+_register_simulation_commands()
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
