@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+from accord.io.atomic import atomic_target
 
 __all__ = ["plot_lines"]
 
@@ -46,14 +46,7 @@ def plot_lines(
         axes.grid(alpha=0.3)
         axes.legend(loc="best", fontsize="small")
         figure.tight_layout()
-        folder = path.parent if str(path.parent) else Path(".")
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".png")
-        os.close(handle)
-        try:
+        with atomic_target(path, suffix=".png") as temporary:
             figure.savefig(temporary, format="png")
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
     finally:
         plt.close(figure)

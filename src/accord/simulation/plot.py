@@ -8,12 +8,10 @@ moves with drift; a star marks the agreement.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from accord.errors import AccordError
+from accord.io.atomic import atomic_target
 from accord.simulation.results import SessionResult
 
 if TYPE_CHECKING:
@@ -91,17 +89,5 @@ def _reservation_line(axes: Axes, result: SessionResult, j: int, colour: str) ->
 
 
 def _save(figure: Figure, path: Path) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise AccordError(f"{path}: folder {folder} does not exist")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".png")
-    os.close(handle)
-    try:
+    with atomic_target(path, suffix=".png") as temporary:
         figure.savefig(temporary, format="png")
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

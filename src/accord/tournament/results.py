@@ -12,13 +12,12 @@ import csv
 import io
 import json
 import math
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from accord.errors import AccordError
+from accord.io.atomic import atomic_target
 from accord.simulation.results import SessionResult
 from accord.tournament.plan import Cell
 
@@ -26,7 +25,6 @@ __all__ = [
     "COLUMNS",
     "Row",
     "check_results_path",
-    "publish",
     "rows_of",
     "summarise",
     "write_rows",
@@ -101,26 +99,11 @@ def check_results_path(path: Path) -> Path:
 
 def write_rows(rows: Sequence[Row], path: Path) -> None:
     """Write ``rows`` to ``path`` as CSV (``.csv``) or Parquet (``.parquet``)."""
-    folder = check_results_path(path)
+    check_results_path(path)
     csv_file = path.suffix.lower() == ".csv"
     writer: Callable[[Sequence[Row], str], None] = _csv if csv_file else _parquet
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        writer(rows, temporary)
-        publish(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def publish(temporary: str, path: Path) -> None:
-    """Give a finished temporary file the usual permissions and move it into place
-    (``mkstemp`` creates files readable by their owner only)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(temporary, 0o666 & ~mask)
-    os.replace(temporary, path)
+    with atomic_target(path) as temporary:
+        writer(rows, str(temporary))
 
 
 def _csv(rows: Sequence[Row], file: str) -> None:
