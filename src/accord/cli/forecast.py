@@ -1,0 +1,161 @@
+"""``accord forecast``: where positions settle, by the expected-utility or the exchange
+model, over a stakeholder CSV file, a Decide file or a scenario.
+
+Registered on the app in :mod:`accord.cli.main`; the shared helpers (located errors,
+atomic writes) are imported from there when the command runs, since main imports this
+module.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from accord.scenarios import DEFAULT_SCENARIO
+
+__all__ = ["forecast_command"]
+
+
+class ForecastModel(StrEnum):
+    eu = "eu"
+    exchange = "exchange"
+
+
+class ForecastFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+def forecast_command(
+    source: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="INPUT",
+            help="A stakeholder CSV file (actor,capability,position,salience or "
+            "actor,issue,position,salience,power,...), a Decide file (#A/#P/#M/#D), or a "
+            f"scenario: built-in name, YAML file or GENIUS folder [default: {DEFAULT_SCENARIO}]",
+            show_default=False,
+        ),
+    ] = None,
+    model: Annotated[
+        ForecastModel, typer.Option("--model", "-m", help="eu (expected utility) or exchange.")
+    ] = ForecastModel.eu,
+    rounds: Annotated[int, typer.Option("--rounds", "-r", min=0, max=100_000)] = 10,
+    variant: Annotated[
+        str | None,
+        typer.Option(
+            help="eu: scholz (default), scholz-capitulation, gdm; exchange: "
+            "equal-gain (default), rex."
+        ),
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of every random draw.")] = None,
+    q: Annotated[float, typer.Option("--q", help="eu: weight Q of the status quo.")] = 1.0,
+    shocks: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="eu: chance per actor and round that its salience is redrawn (BDM 2002).",
+        ),
+    ] = 0.0,
+    p: Annotated[
+        float | None, typer.Option("--p", help="exchange, rex: randomisation p in (0, 1].")
+    ] = None,
+    random_ties: Annotated[
+        bool, typer.Option("--random-ties", help="exchange: coin flip between equal gains.")
+    ] = False,
+    output_format: Annotated[
+        ForecastFormat, typer.Option("--format", "-f", help="text, json or csv.")
+    ] = ForecastFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="Also draw positions over rounds to this PNG file.")
+    ] = None,
+) -> None:
+    """Forecast where positions settle (Bueno de Mesquita; Stokman), with baselines."""
+    from accord.cli.main import _user_errors, _write_atomically
+    from accord.forecast import (
+        forecast,
+        forecast_report,
+        forecast_to_csv,
+        forecast_to_json,
+        load_forecast_input,
+        plot_forecast,
+    )
+    from accord.render.text import print_report
+
+    with _user_errors():
+        table = load_forecast_input(source or DEFAULT_SCENARIO)
+        with _progress() as update:
+            result = forecast(
+                table,
+                model.value,
+                rounds=rounds,
+                variant=variant,
+                seed=seed,
+                q=q,
+                shock_probability=shocks,
+                p=p,
+                random_ties=random_ties,
+                progress=update,
+            )
+        if output_format == ForecastFormat.json:
+            text = forecast_to_json(result)
+        elif output_format == ForecastFormat.csv:
+            text = forecast_to_csv(result)
+        else:
+            width = 120 if output is not None or not sys.stdout.isatty() else None
+            console = Console(
+                record=True,
+                width=width,
+                soft_wrap=output is None,
+                file=sys.stdout if output is None else _null(),
+            )
+            print_report(forecast_report(result), console)
+            text = console.export_text() if output is not None else ""
+        if plot is not None:
+            plot_forecast(result, plot)
+        if output is not None:
+            _write_atomically(output, text)
+        elif text:
+            sys.stdout.write(text)
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int], None] | None]:
+    """A transient progress bar on stderr when it is a terminal (long runs: the exchange
+    model on hundreds of actors takes seconds per round)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar = Progress(
+        TextColumn("forecasting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("rounds", total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    with bar:
+        yield update
+
+
+def _null() -> io.StringIO:
+    return io.StringIO()

@@ -1,0 +1,204 @@
+"""Stokman's exchange model: Equal Gain and its randomised form (REX).
+
+Actors trade support: one shifts on an issue it cares little about towards a partner
+who cares a lot, in return for the partner's shift on another issue (Coleman 1966;
+Stokman & Van Oosten 1994; Stokman & Van den Bos 1992 for the NBS outcome). Each round:
+
+1. the outcome of each issue is its NBS ``O_d = Σ c s x / Σ c s``;
+2. every pair of actors on opposite sides of O on two issues is a candidate exchange
+   (:func:`accord.forecast.exchange_kernel.generate`), evaluated at once;
+3. the candidate with the highest gain is realised, the candidates it touches (same
+   actor and supply or demand issue) are recalculated, invalid ones dropped — until
+   none is left. Ties go to the candidate generated first (as Decide with
+   ``ALLOW_RANDOM = False``) or, with ``random_ties``, to a seeded coin flip between
+   the top two (Decide's default);
+4. the voting positions give the round's forecast (the voting NBS); each supplier's
+   next start position moves ``(1 − s)·0.4 + 0.1`` of the way to its voting position.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from accord.forecast.baselines import table_baselines
+from accord.forecast.data import FloatArray, Progress, StakeholderTable, Ticker
+from accord.forecast.exchange_kernel import VALID, RoundState, calculate, generate
+from accord.forecast.realise import Realised, realise
+from accord.forecast.results import ExchangeForecast, ExchangeRound, RealizedExchange
+
+__all__ = ["EXCHANGE_VARIANTS", "FIXED_WEIGHT", "SALIENCE_WEIGHT", "exchange_model"]
+
+EXCHANGE_VARIANTS = ("equal-gain", "rex")
+SALIENCE_WEIGHT = 0.4
+FIXED_WEIGHT = 0.1
+"""Start-position update x' = x + [(1 − s)·0.4 + 0.1](y − x) (Decide's constants)."""
+
+
+def exchange_model(
+    table: StakeholderTable,
+    *,
+    rounds: int = 10,
+    variant: str = "equal-gain",
+    p: float | None = None,
+    random_ties: bool = False,
+    seed: int | None = None,
+    progress: Progress | None = None,
+) -> ExchangeForecast:
+    """Run the exchange model on ``table`` (at least two issues) for ``rounds`` rounds.
+
+    ``variant`` is ``"equal-gain"`` or ``"rex"`` with randomisation ``p`` in (0, 1]
+    (default 0.5); ``random_ties`` breaks equal gains by a coin flip. Every random
+    draw comes from a generator seeded with ``seed``. ``progress(done, total)`` is
+    called after every round."""
+    p = _check(table, rounds, variant, p)
+    rng = np.random.default_rng(seed)
+    rex = (p, rng) if p else None
+    s, c = _weights(table)
+    x = np.nan_to_num(table.scaled())
+    eligible = table.present & (s > 0) & (c > 0)
+    records: list[ExchangeRound] = []
+    ticker = Ticker(rounds, progress)
+    for number in range(1, rounds + 1):
+        record, x = _round(table, number, x, s, c, eligible, rex, rng, random_ties)
+        records.append(record)
+        ticker.advance()
+    settings: dict[str, float | int | str | bool | None] = {
+        "rounds": rounds,
+        "p": p,
+        "random_ties": random_ties,
+        "seed": seed,
+        "salience_weight": SALIENCE_WEIGHT,
+        "fixed_weight": FIXED_WEIGHT,
+    }
+    return _result(table, variant, settings, records, x)
+
+
+def _check(table: StakeholderTable, rounds: int, variant: str, p: float | None) -> float | None:
+    """Validate the settings; the REX parameter p (0.5 by default), None for Equal Gain."""
+    if variant not in EXCHANGE_VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}; expected one of {EXCHANGE_VARIANTS}")
+    if len(table.issues) < 2:
+        raise ValueError("the exchange model needs at least two issues")
+    if rounds < 0:
+        raise ValueError("rounds must be at least 0")
+    if variant == "rex":
+        p = 0.5 if p is None else p
+        if not 0.0 < p <= 1.0:
+            raise ValueError("REX needs p in (0, 1]")
+        return p
+    if p not in (None, 0.0):
+        raise ValueError("p applies to the rex variant only")
+    return None
+
+
+def _weights(table: StakeholderTable) -> tuple[FloatArray, FloatArray]:
+    present = table.present
+    return np.where(present, table.salience, 0.0), np.where(present, table.capability, 0.0)
+
+
+def _nbs(x: FloatArray, s: FloatArray, c: FloatArray) -> FloatArray:
+    """Σ c s x / Σ c s per issue (Stokman & Van den Bos 1992)."""
+    w = (c * s).sum(axis=0)
+    nbs: FloatArray = np.divide((c * s * x).sum(axis=0), w, out=np.zeros_like(w), where=w > 0)
+    return nbs
+
+
+def _round(
+    table: StakeholderTable,
+    number: int,
+    x: FloatArray,
+    s: FloatArray,
+    c: FloatArray,
+    eligible: np.ndarray,
+    rex: tuple[float, np.random.Generator] | None,
+    rng: np.random.Generator,
+    random_ties: bool,
+) -> tuple[ExchangeRound, FloatArray]:
+    state = RoundState.start(x, s, c)
+    start_nbs = state.nbs.copy()
+    cands = generate(state, eligible)
+    calculate(cands, state, np.arange(len(cands)), rex)
+    n_valid = int(np.count_nonzero(cands.data[:, VALID]))
+    done = realise(cands, state, rex, rng if random_ties else None)
+    voting, following = x.copy(), x.copy()
+    for e in done:
+        for actor, issue, y in ((e.i, e.i_supply, e.i_y), (e.j, e.j_supply, e.j_y)):
+            voting[actor, issue] = y
+            weight = (1.0 - s[actor, issue]) * SALIENCE_WEIGHT + FIXED_WEIGHT
+            following[actor, issue] = weight * y + (1.0 - weight) * x[actor, issue]
+    voting_nbs = _nbs(voting, s, c)
+    record = ExchangeRound(
+        round=number,
+        nbs_start=_by_issue(table, start_nbs),
+        nbs_voting=_by_issue(table, voting_nbs),
+        n_candidate_exchanges=len(cands),
+        n_valid_candidates=n_valid,
+        n_realized_exchanges=len(done),
+        realized=tuple(_realized(table, x, e) for e in done),
+        voting_positions=_positions(table, voting),
+        positions_after_round=_positions(table, following),
+    )
+    return record, following
+
+
+def _by_issue(table: StakeholderTable, values: FloatArray) -> dict[str, float]:
+    return {issue: float(table.unscale(values[d], d)) for d, issue in enumerate(table.issues)}
+
+
+def _positions(table: StakeholderTable, x: FloatArray) -> dict[str, dict[str, float]]:
+    present = table.present
+    return {
+        issue: {
+            actor: float(table.unscale(x[a, d], d))
+            for a, actor in enumerate(table.actors)
+            if present[a, d]
+        }
+        for d, issue in enumerate(table.issues)
+    }
+
+
+def _realized(table: StakeholderTable, x: FloatArray, e: Realised) -> RealizedExchange:
+    return RealizedExchange(
+        i=table.actors[e.i],
+        i_supply=table.issues[e.i_supply],
+        i_x=float(table.unscale(e.i_x, e.i_supply)),
+        i_y=float(table.unscale(e.i_y, e.i_supply)),
+        j=table.actors[e.j],
+        j_supply=table.issues[e.j_supply],
+        j_x=float(table.unscale(e.j_x, e.j_supply)),
+        j_y=float(table.unscale(e.j_y, e.j_supply)),
+        gain=e.gain,
+        gain_i=e.gain_i,
+        gain_j=e.gain_j,
+    )
+
+
+def _result(
+    table: StakeholderTable,
+    variant: str,
+    settings: dict[str, float | int | str | bool | None],
+    records: list[ExchangeRound],
+    final: FloatArray,
+) -> ExchangeForecast:
+    s, c = _weights(table)
+    x0 = np.nan_to_num(table.scaled())
+    initial_nbs = _by_issue(table, _nbs(x0, s, c))
+    settled = next((r.round - 1 for r in records if r.n_realized_exchanges == 0), None)
+    notes = table.notes
+    if settled is not None:
+        notes += (f"no exchange is possible after round {settled}: positions are settled",)
+    return ExchangeForecast(
+        variant=variant,
+        settings=settings,
+        issues=table.issues,
+        actors=table.actors,
+        initial_positions=_positions(table, x0),
+        initial_nbs=initial_nbs,
+        rounds=tuple(records),
+        baselines=table_baselines(table),
+        forecast=dict(records[-1].nbs_voting) if records else initial_nbs,
+        nbs_after_last_round=_by_issue(table, _nbs(final, s, c)),
+        settled_after=settled,
+        source=table.source,
+        notes=notes,
+    )
