@@ -1,8 +1,8 @@
 """A framework compiled against its scenario's model, and its completions.
 
 A draft fixes some issues and leaves the rest open. Its *completions* are the
-outcomes that agree with every settled issue; they are enumerated in chunks-free
-vectorised form (the open issues' product), bounded by a limit.
+outcomes that agree with every settled issue: the product of the open issues'
+options, built as one array (no Python loop over outcomes) and bounded by a limit.
 """
 
 from __future__ import annotations
