@@ -119,16 +119,20 @@ class CompiledModel:
         applies the cap.
         """
         chosen = list(range(len(self.party_ids))) if parties is None else list(parties)
-        total = np.zeros((options.shape[0], len(chosen)), dtype=np.float64)
+        # Party-major buffer: each party's sum is one contiguous row, filled with take()
+        # on contiguous columns, far faster than 2-D fancy indexing.
+        total = np.zeros((len(chosen), options.shape[0]), dtype=np.float64)
         for issue, table in enumerate(self.tables):
-            total += table[chosen][:, options[:, issue]].T
-        column = {party: position for position, party in enumerate(chosen)}
+            column = np.ascontiguousarray(options[:, issue])
+            for row, party in enumerate(chosen):
+                total[row] += table[party].take(column)
+        position = {party: row for row, party in enumerate(chosen)}
         for term in self.interactions:
-            if term.party in column:
-                total[:, column[term.party]] += term.value * term.matches(options)
+            if term.party in position:
+                total[position[term.party]] += term.value * term.matches(options)
         if self.cap is not None:
             np.minimum(total, self.cap, out=total)
-        return total
+        return total.T
 
     def crossed(self, options: IntArray, parties: Sequence[int] | None = None) -> BoolArray:
         """``crossed[b, j]``: outcome b crosses one of party ``parties[j]``'s red lines."""
