@@ -34,9 +34,13 @@ typecheck: $(STAMP_DEV)
 unit: $(STAMP_DEV)
 	$(BIN)/python -m pytest
 
+# NegMAS (AGPL) is a benchmark-only extra: never imported from src/.
 bench: $(STAMP_DEV)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python bench/pareto.py
+	$(BIN)/python bench/pareto.py --markdown
+	$(BIN)/python bench/simulate.py --markdown
+	$(BIN)/python bench/forecast.py
+	$(if $(wildcard bench/scale.py),$(BIN)/python bench/scale.py --markdown)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
