@@ -31,6 +31,7 @@ __all__ = [
     "adjusted_nbs",
     "calculate",
     "col",
+    "evaluate",
     "generate",
     "move_valid",
     "nbs_passes",
@@ -54,6 +55,8 @@ issues and the start position."""
 PER_SIDE = 14
 GAIN, VALID = 2 * PER_SIDE, 2 * PER_SIDE + 1
 WIDTH = 2 * PER_SIDE + 2
+CHUNK = 16384
+"""Rows evaluated per call of the kernels (without REX, larger sets are split)."""
 
 
 def col(side: int, field: int) -> int:
@@ -191,7 +194,9 @@ class Block:
 
     def __init__(self, cands: Candidates, idx: IntArray) -> None:
         self.cands, self.idx = cands, idx
-        self.rows = np.take(cands.data, idx, axis=0)
+        # Field-major copy: every column the kernels read or write is contiguous.
+        self.columns = np.ascontiguousarray(np.take(cands.data, idx, axis=0).T)
+        self.rows = self.columns.T
         self.seen = np.take(cands.seen, idx, axis=0)
 
     def get(self, side: int, name: int) -> FloatArray:
@@ -252,35 +257,124 @@ def calculate(
 ) -> None:
     """Evaluate candidates ``idx``: Equal Gain rates, full-move caps, the NBS overshoot
     cap, validity, and (with ``rex = (p, rng)``) the randomised gain split."""
-    if len(idx) == 0:
-        return
+    evaluate(cands, state, idx, rex)
+
+
+def evaluate(
+    cands: Candidates,
+    state: RoundState,
+    idx: IntArray,
+    rex: tuple[float, np.random.Generator] | None = None,
+) -> tuple[BoolArray, FloatArray]:
+    """:func:`calculate`, returning the candidates' new validity and gains.
+
+    Both sides are evaluated at once as ``(rows, 2)`` arrays (side 0 is I, side 1 is
+    J; ``[:, ::-1]`` is the partner): the per-call numpy overhead, not the arithmetic,
+    dominates the small blocks of the realisation phase."""
+    if rex is None and len(idx) > CHUNK:  # cache-sized pieces (REX draws per call)
+        parts = [evaluate(cands, state, idx[k : k + CHUNK]) for k in range(0, len(idx), CHUNK)]
+        return np.concatenate([v for v, _ in parts]), np.concatenate([g for _, g in parts])
     block = Block(cands, idx)
-    jay = Sides(block, state, 1)  # a = J (supplies p), b = I (supplies q)
-    xs_i, xs_j = jay.xs_b, jay.xs_a
-    full_j = np.abs(jay.xd_b - xs_j)
-    full_i = np.abs(jay.xd_a - xs_i)
-    dp = full_j * jay.cs_a / jay.w_a
-    dq = dp * (jay.s_a_sup + jay.s_b_dem) / (jay.s_a_dem + jay.s_b_sup)
-    move_i, move_j = dq * jay.w_b / jay.cs_b, full_j
-    over = move_i > full_i
-    dq = np.where(over, full_i * jay.cs_b / jay.w_b, dq)
-    dp = np.where(over, dq * (jay.s_b_sup + jay.s_a_dem) / (jay.s_b_dem + jay.s_a_sup), dp)
-    store_move(block, 0, np.where(over, full_i, move_i), xs_i, jay.xd_a, full=over)
-    store_move(
-        block, 1, np.where(over, dp * jay.w_a / jay.cs_a, move_j), xs_j, jay.xd_b, full=~over
-    )
-    block.rows[:, GAIN] = np.abs(dq * jay.s_b_sup - dp * jay.s_b_dem)
-    checked = _both_valid(block) & (block.rows[:, GAIN] >= MIN_GAIN)
-    for side in (0, 1):
-        _cap_at_nbs(block, state, side, checked)
-    block.rows[:, VALID] = checked & _both_valid(block)
-    block.rows[:, col(0, SGAIN)] = block.rows[:, GAIN]
-    block.rows[:, col(1, SGAIN)] = block.rows[:, GAIN]
+    both = _Both(block)
+    checked = _equal_gain(both) & (block.rows[:, GAIN] >= MIN_GAIN)
+    valid = _caps(both, state, checked) if checked.any() else checked
+    columns = block.columns
+    columns[VALID] = valid
+    columns[col(0, SGAIN)] = columns[GAIN]
+    columns[col(1, SGAIN)] = columns[GAIN]
     if rex is not None and rex[0] > 0:
         from accord.forecast.rex import randomise
 
         randomise(block, state, checked, rex[0], rex[1])
     block.commit()
+    return columns[VALID] > 0, columns[GAIN].copy()
+
+
+_SIDE_I = np.array([True, False])
+
+
+class _Both:
+    """A block's per-side fields as ``(rows, 2)`` views (side 0 = I, side 1 = J)."""
+
+    def __init__(self, block: Block) -> None:
+        self.block = block
+        columns = block.columns
+        self.sides = columns[: 2 * PER_SIDE].reshape(2, PER_SIDE, columns.shape[1])
+
+    def get(self, name: int) -> FloatArray:
+        return self.sides[:, name, :].T
+
+
+def _equal_gain(both: _Both) -> BoolArray:
+    """Equal Gain rates and full-move caps for both sides; writes moves, voting
+    positions and gains, and returns whether both moves are valid."""
+    get = both.get
+    xs, xd, cs, w = get(XS), get(XD), get(CS), get(W)
+    target = xd[:, ::-1]
+    full = np.abs(target - xs)
+    fcw = full * cs / w
+    s_sup, s_dem = get(S_SUP), get(S_DEM)
+    num, den = s_sup + s_dem[:, ::-1], s_dem + s_sup[:, ::-1]
+    dq = fcw[:, 1] * num[:, 1] / den[:, 1]
+    move_i = dq * w[:, 0] / cs[:, 0]
+    over = move_i > full[:, 0]
+    dq = np.where(over, fcw[:, 0], dq)
+    dp = np.where(over, dq * num[:, 0] / den[:, 0], fcw[:, 1])
+    size = np.empty_like(full)
+    size[:, 0] = np.where(over, full[:, 0], move_i)
+    size[:, 1] = np.where(over, dp * w[:, 1] / cs[:, 1], full[:, 1])
+    move = np.where(xs > target, -size, size)
+    lands = np.equal(over[:, None], _SIDE_I)
+    get(MOVE)[:] = move
+    get(Y)[:] = np.where(lands, target, xs + move)
+    both.block.rows[:, GAIN] = np.abs(dq * s_sup[:, 0] - dp * s_dem[:, 0])
+    return _valid_pairs(both)
+
+
+def _caps(both: _Both, state: RoundState, checked: BoolArray) -> BoolArray:
+    """Decide's ``check_nbs`` on the ``checked`` rows, side 0 then side 1; returns
+    which of them stay valid."""
+    block = both.block
+    passes = checked[:, None] & _overshoots(both, state)
+    if passes[:, 0].any():  # a cap on side 0 can change side 1's voting position
+        _cap_at_nbs(block, state, 0, checked)
+        _cap_at_nbs(block, state, 1, checked)
+    elif passes[:, 1].any():
+        _cap_at_nbs(block, state, 1, checked)
+    else:
+        return checked
+    valid: BoolArray = checked & _both_valid(block)
+    return valid
+
+
+def _valid_pairs(both: _Both) -> BoolArray:
+    """:func:`move_valid` for both sides at once, and-ed per row."""
+    get = both.get
+    move, y = get(MOVE), get(Y)
+    size = np.abs(move)
+    one_way = np.where(move < 0, get(HPOS) == 0, get(HNEG) == 0)
+    valid: BoolArray = (
+        (size <= 100.0)
+        & (size > MIN_MOVE)
+        & (y >= -EDGE)
+        & (y <= 100.0 + EDGE)
+        & (get(HSUM) + move <= 100.0 + EDGE)
+        & one_way
+    )
+    ok: BoolArray = valid[:, 0] & valid[:, 1]
+    return ok
+
+
+def _overshoots(both: _Both, state: RoundState) -> BoolArray:
+    """:func:`nbs_passes` of each side's move, before any cap (``(rows, 2)``)."""
+    get = both.get
+    keys = both.block.seen
+    cs, start, xs = get(CS), get(X_START), get(XS)
+    shift = np.take(state.g_off, keys[:, :, 0]) - cs * (np.take(state.g_val, keys[:, :, 1]) - start)
+    base, w = get(TOTAL) + shift, get(W)
+    nbs0 = (base + cs * (xs - start)) / w
+    nbs1 = (base + cs * (get(Y) - start)) / w
+    return nbs_passes(get(XD)[:, ::-1], nbs0, nbs1)
 
 
 def store_move(

@@ -35,8 +35,8 @@ from accord.forecast.exchange_kernel import (
     IntArray,
     RoundState,
     Y,
-    calculate,
     col,
+    evaluate,
 )
 
 __all__ = ["TIE", "Realised", "realise"]
@@ -63,22 +63,25 @@ class Realised:
 
 
 class _Index:
-    """Candidate sides by (actor, issue) key, as CSR lists of ``side * N + candidate``."""
+    """Candidate sides by (actor, issue) key, as CSR lists of side offsets and candidates."""
 
     def __init__(self, keys: IntArray, n_keys: int) -> None:
         flat = keys.ravel()
-        self.order = np.argsort(flat, kind="stable")
-        self.starts = np.searchsorted(flat[self.order], np.arange(n_keys + 1))
-        self.size = keys.shape[1]
+        order = np.argsort(flat, kind="stable")
+        self.starts: list[int] = np.searchsorted(flat[order], np.arange(n_keys + 1)).tolist()
+        self.cands: IntArray = order % keys.shape[1]
+        self.base: IntArray = self.cands * WIDTH + order // keys.shape[1] * PER_SIDE
+        """Flat offset in ``Candidates.data`` of each side's first field."""
 
     def find(self, key: int) -> tuple[IntArray, IntArray]:
-        """The (sides, candidates) whose key is ``key``."""
-        hits = self.order[self.starts[key] : self.starts[key + 1]]
-        return hits // self.size, hits % self.size
+        """The (side offsets, candidates) whose key is ``key``."""
+        lo, hi = self.starts[key], self.starts[key + 1]
+        return self.base[lo:hi], self.cands[lo:hi]
 
 
 class _Live:
-    """The live candidates' gains, compacted when half of them have died."""
+    """The live candidates' gains, compacted when half of them have died. Every live
+    candidate is a member; dead members score -inf."""
 
     def __init__(self, gain: FloatArray, valid: np.ndarray) -> None:
         self.position = np.full(len(gain), -1, dtype=np.int64)
@@ -91,29 +94,29 @@ class _Live:
         self.score = gain[members].astype(np.float64)
         self.count = len(members)
 
-    def best(self) -> tuple[int, float]:
+    def best(self) -> tuple[int, float, float]:
+        """The best live candidate, its gain and the best gain of the others."""
         if self.count == 0:
-            return -1, -np.inf
-        k = int(np.argmax(self.score))
-        return int(self.members[k]), float(self.score[k])
-
-    def runner_up(self, top: int) -> float:
-        k = self.position[top]
-        saved, self.score[k] = self.score[k], -np.inf
-        second = float(np.max(self.score))
-        self.score[k] = saved
-        return second
+            return -1, -np.inf, -np.inf
+        score = self.score
+        k = int(np.argmax(score))
+        top = float(score[k])
+        score[k] = -np.inf
+        second = float(np.max(score))
+        score[k] = top
+        return int(self.members[k]), top, second
 
     def tied(self, threshold: float) -> IntArray:
         return self.members[self.score >= threshold]
 
-    def update(self, idx: IntArray, gain: FloatArray, alive: np.ndarray) -> None:
-        k = self.position[idx]
-        keep = k >= 0
-        was = self.score[k[keep]] > -np.inf
-        now = alive[idx[keep]]
-        self.score[k[keep]] = np.where(now, gain[idx[keep]], -np.inf)
-        self.count += int(np.count_nonzero(now)) - int(np.count_nonzero(was))
+    def kill(self, top: int) -> None:
+        self.score[self.position[top]] = -np.inf
+        self.count -= 1
+
+    def update(self, idx: IntArray, now: np.ndarray, new: FloatArray, gain: FloatArray) -> None:
+        """Live candidates ``idx`` are now alive where ``now``, with gains ``new``."""
+        self.score[self.position[idx]] = np.where(now, new, -np.inf)
+        self.count += int(np.count_nonzero(now)) - len(idx)
         if self.count * 2 < len(self.members):
             self._rebuild(self.members[self.score > -np.inf], gain)
 
@@ -158,21 +161,21 @@ def realise(
     done: list[Realised] = []
     step = 0
     while True:
-        top, best = live.best()
+        top, best, second = live.best()
         if top < 0 or best == -np.inf:
             return done
         threshold = best - TIE * abs(best)
-        if live.runner_up(top) >= threshold:
+        if second >= threshold:
             top = _break_tie(live.tied(threshold), gains, step, tie_rng)
         alive[top] = False
+        live.kill(top)
         done.append(_snapshot(cands, top))
         affected = _touch(cands, state, top, by_supply, by_demand, alive, n_issues)
-        calculate(cands, state, affected, rex)
-        gain = cands.data[:, GAIN]
-        alive[affected] = cands.data[affected, VALID] > 0
-        live.update(np.append(affected, top), gain, alive)
+        now, new = evaluate(cands, state, affected, rex)
+        alive[affected] = now
+        live.update(affected, now, new, cands.data[:, GAIN])
         step += 1
-        gains.record(step, affected, gain[affected])
+        gains.record(step, affected, new)
 
 
 def _snapshot(cands: Candidates, e: int) -> Realised:
@@ -201,28 +204,54 @@ def _touch(
     alive: np.ndarray,
     n_issues: int,
 ) -> IntArray:
-    """Apply realised exchange ``e`` to the candidates it affects; return them."""
+    """Apply realised exchange ``e`` to the candidates it affects; return them
+    (sorted)."""
+    actors: list[int] = cands.actor[:, e].tolist()
+    supplies: list[int] = cands.supply[:, e].tolist()
+    demands: list[int] = cands.demand[:, e].tolist()
+    ys = (float(cands.data[e, col(0, Y)]), float(cands.data[e, col(1, Y)]))
+    restart: list[tuple[IntArray, IntArray, float]] = []
     touched: list[IntArray] = []
-    flat = cands.data.ravel()
     for k in (0, 1):
-        actor, supply = int(cands.actor[k, e]), int(cands.supply[k, e])
-        y = float(cands.data[e, col(k, Y)])
-        state.announce(int(cands.actor[1 - k, e]), supply, actor, y)
-        sides, same = by_supply.find(actor * n_issues + supply)
+        actor, supply = actors[k], supplies[k]
+        state.announce(actors[1 - k], supply, actor, ys[k])
+        offsets, same = by_supply.find(actor * n_issues + supply)
         keep = alive[same]
-        sides, same = sides[keep], same[keep]
-        if len(same):
-            # Decide keeps the candidate's current move in the actor's ``moves`` list
-            # (direction and budget checks) and restarts it from the voting position.
-            base = same * WIDTH + sides * PER_SIDE
-            move = flat[base + MOVE]
-            flat[base + HSUM] += move
-            flat[base + HPOS] = np.maximum(flat[base + HPOS], move >= 0)
-            flat[base + HNEG] = np.maximum(flat[base + HNEG], move <= 0)
-            flat[base + XS] = y
-        _, demand = by_demand.find(actor * n_issues + int(cands.demand[k, e]))
-        touched += [same, demand[alive[demand]]]
-    return np.unique(np.concatenate(touched))
+        restart.append((offsets[keep], same[keep], ys[k]))
+        _, demand = by_demand.find(actor * n_issues + demands[k])
+        touched += [restart[-1][1], demand[alive[demand]]]
+    _restart(cands, restart)
+    return _sorted_unique(np.concatenate(touched))
+
+
+def _restart(cands: Candidates, restart: list[tuple[IntArray, IntArray, float]]) -> None:
+    """Restart the given candidate sides (flat offsets) from their supplier's new
+    voting position.
+
+    Decide keeps the candidate's current move in the actor's ``moves`` list (direction
+    and budget checks) and restarts it from the voting position."""
+    (base0, _, y0), (base1, _, y1) = restart
+    if len(base0) + len(base1) == 0:
+        return
+    flat = cands.data.ravel()
+    base = np.concatenate([base0, base1])
+    move = flat[base + MOVE]
+    flat[base + HSUM] += move
+    flat[base + HPOS] = np.maximum(flat[base + HPOS], move >= 0)
+    flat[base + HNEG] = np.maximum(flat[base + HNEG], move <= 0)
+    flat[base + XS] = np.repeat([y0, y1], [len(base0), len(base1)])
+
+
+def _sorted_unique(values: IntArray) -> IntArray:
+    """``np.unique`` for small integer arrays (a sort and a mask beat its hash table)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    unique: IntArray = ordered[keep]
+    return unique
 
 
 def _break_tie(
