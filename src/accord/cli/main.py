@@ -10,7 +10,6 @@ import dataclasses
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -24,6 +23,7 @@ from rich.table import Table
 
 from accord.analysis.analyze import DEFAULT_MAX_OUTCOMES, analyze
 from accord.errors import AccordError, ScenarioError
+from accord.io.atomic import write_text_atomically
 from accord.io.load import load_scenario
 from accord.io.scenario_file import dump_scenario, scenario_to_data
 from accord.model.scenario import Scenario
@@ -89,18 +89,8 @@ def _user_errors() -> Iterator[None]:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Write the whole file or nothing: a temporary file renamed into place."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise AccordError(f"{path}: folder {folder} does not exist")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write the whole file or nothing (see :mod:`accord.io.atomic`)."""
+    write_text_atomically(path, text)
 
 
 def _split(value: str | None, flag: str) -> list[str] | None:
@@ -379,6 +369,15 @@ def _register_simulation_commands() -> None:
 
 
 _register_simulation_commands()
+
+
+def _register_forecast_command() -> None:
+    from accord.cli.forecast import forecast_command
+
+    app.command("forecast")(forecast_command)
+
+
+_register_forecast_command()
 
 
 def main() -> None:
