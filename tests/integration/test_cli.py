@@ -79,7 +79,7 @@ def test_analyze_writes_output_file(tmp_path: Path) -> None:
         (("analyze", "--reference", "nato"), "ISSUE=OPTION"),
         (("analyze", "--reference", "nato=maybe"), "unknown option 'maybe'"),
         (("analyze", "--trade-parties", "ukraine"), "exactly two"),
-        (("analyze", "--max-outcomes", "10"), "384 outcomes"),
+        (("analyze", "--max-outcomes", "10", "--method", "enumerate"), "384 outcomes"),
     ],
 )
 def test_bad_input_is_a_located_message_and_exit_2(args: tuple[str, ...], message: str) -> None:

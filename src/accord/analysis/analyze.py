@@ -1,5 +1,9 @@
 """The core analysis: acceptable sets, zone of agreement, frontier, solutions and trades.
 
+Two methods (``method``): *enumerate* (below) and *structured*
+(:mod:`accord.analysis.structured`: solvers that use the additive structure and never
+enumerate, for spaces of any size); ``auto`` picks by the size of the space.
+
 One streaming pass over the outcome space (in chunks, memory bounded) gathers each
 party's best and worst outcomes and acceptable counts, the size of the zone of
 possible agreement, the Pareto frontier of all outcomes, and the frontier of the
@@ -10,7 +14,7 @@ acceptable outcomes, from which the bargaining solutions are chosen
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -19,8 +23,7 @@ from accord.analysis.pareto import TIE_TOLERANCE, pareto_mask
 from accord.analysis.provenance import cited_count, collect_assumptions, unsupported_numbers
 from accord.analysis.results import (
     Analysis,
-    Collision,
-    OutcomePoint,
+    FrontierInfo,
     PartySummary,
     Solution,
     Trade,
@@ -29,6 +32,10 @@ from accord.analysis.results import (
     Zopa,
 )
 from accord.analysis.solutions import CITATIONS, SOLUTION_NAMES, choose_solutions
+from accord.analysis.structured.analysis import structured_parts
+from accord.analysis.structured.frontier import DEFAULT_FRONTIER_LIMIT
+from accord.analysis.structured.method import resolve_method
+from accord.analysis.structured.points import Points, describe_collision
 from accord.analysis.trades import find_trades
 from accord.analysis.zopa import constraints_for, minimal_cover, sole_exclusions
 from accord.engine.compiled import CompiledModel, compile_scenario
@@ -43,7 +50,8 @@ DEFAULT_MAX_OUTCOMES = 50_000_000
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-Progress = Callable[[int, int], None]
+Progress = Callable[..., None]
+"""Called as ``progress(done, total)`` (enumeration) or ``progress(done, total, label)``."""
 
 
 class AnalysisError(AccordError):
@@ -59,38 +67,87 @@ def analyze(
     max_trades: int = 10,
     max_outcomes: int = DEFAULT_MAX_OUTCOMES,
     progress: Progress | None = None,
+    method: str = "auto",
+    frontier_limit: int = DEFAULT_FRONTIER_LIMIT,
 ) -> Analysis:
     """Analyse ``scenario`` over ``parties`` (default: the principals).
 
     ``reference`` (default: the scenario's ``reference``) is the outcome trades are
     measured from; ``trade_parties`` the two parties that trade (default: the first
-    two chosen). Raises :class:`AnalysisError` for parties that are unknown or have
-    no preferences, and for spaces larger than ``max_outcomes``.
+    two chosen). ``method`` is ``enumerate``, ``structured`` or ``auto`` (enumerate
+    small spaces, see :mod:`accord.analysis.structured.method`); ``frontier_limit``
+    bounds an exact structured frontier of three or more parties. Raises
+    :class:`AnalysisError` for parties that are unknown or have no preferences, and
+    when asked to enumerate a space larger than ``max_outcomes``.
     """
     model = compile_scenario(scenario)
     chosen = _choose_parties(scenario, model, parties)
-    if model.n_outcomes > max_outcomes:
+    try:
+        resolved = resolve_method(method, model.n_outcomes, max_outcomes)
+    except ValueError as error:
+        raise AnalysisError(str(error)) from None
+    if resolved == "enumerate" and model.n_outcomes > max_outcomes:
         raise AnalysisError(
             f"the outcome space has {model.n_outcomes:,} outcomes; accord enumerates at most "
-            f"{max_outcomes:,} (raise the limit with --max-outcomes)"
+            f"{max_outcomes:,} (raise the limit with --max-outcomes, or use --method structured)"
         )
-    scan = _scan(model, chosen, progress)
-    points = _Points(model, chosen)
-    zopa = _zopa(scenario, model, chosen, scan, points)
-    frontier = tuple(points.many(scan.frontier.indices))
-    solutions = _solutions(model, chosen, scan, points)
+    points = Points(model, chosen)
+    if resolved == "enumerate":
+        analysis = _enumerated(scenario, model, chosen, points, progress)
+    else:
+        parts = structured_parts(scenario, model, chosen, frontier_limit, progress)
+        analysis = _analysis(scenario, model, chosen, parts.summaries, parts.zopa)
+        analysis = replace(
+            analysis,
+            pareto_frontier=parts.frontier,
+            solutions=parts.solutions,
+            notes=parts.notes,
+            method="structured",
+            pareto_frontier_info=parts.frontier_info,
+        )
     trades = _trades(scenario, model, chosen, points, reference, trade_parties, max_trades)
+    return replace(analysis, trades=trades)
+
+
+def _enumerated(
+    scenario: Scenario,
+    model: CompiledModel,
+    chosen: list[int],
+    points: Points,
+    progress: Progress | None,
+) -> Analysis:
+    scan = _scan(model, chosen, progress)
+    summaries = tuple(_summaries(scenario, model, chosen, scan, points))
+    analysis = _analysis(
+        scenario, model, chosen, summaries, _zopa(scenario, model, chosen, scan, points)
+    )
+    frontier = tuple(points.many(scan.frontier.indices))
+    return replace(
+        analysis,
+        pareto_frontier=frontier,
+        solutions=_solutions(model, chosen, scan, points),
+        pareto_frontier_info=FrontierInfo("enumerate", True, len(frontier)),
+    )
+
+
+def _analysis(
+    scenario: Scenario,
+    model: CompiledModel,
+    chosen: list[int],
+    summaries: tuple[PartySummary, ...],
+    zopa: Zopa,
+) -> Analysis:
     chosen_ids = tuple(model.party_ids[p] for p in chosen)
     return Analysis(
         scenario_id=scenario.id,
         title=scenario.title,
         parties=chosen_ids,
         outcome_count=model.n_outcomes,
-        party_summaries=tuple(_summaries(scenario, model, chosen, scan, points)),
+        party_summaries=summaries,
         zopa=zopa,
-        pareto_frontier=frontier,
-        solutions=solutions,
-        trades=trades,
+        pareto_frontier=(),
+        solutions=dict.fromkeys(SOLUTION_NAMES),
+        trades=None,
         assumptions=tuple(collect_assumptions(scenario, chosen_ids)),
         cited=cited_count(scenario, chosen_ids),
         unsupported=tuple(unsupported_numbers(scenario, chosen_ids)),
@@ -142,9 +199,35 @@ class _Frontier:
 
 
 @dataclass
+class _Extreme:
+    """The lowest-numbered outcome within ``TIE_TOLERANCE`` of the largest value, streamed.
+
+    That outcome is a strict prefix maximum of the stream (every earlier value is below
+    the final maximum minus the tolerance), so only the prefix maxima within the
+    tolerance of the running maximum are kept: a handful, whatever the space.
+    """
+
+    top: float = -np.inf
+    records: list[tuple[float, int]] = field(default_factory=list)
+
+    def add(self, indices: IntArray, values: FloatArray) -> None:
+        if values.shape[0] == 0 or values.max() < self.top - TIE_TOLERANCE:
+            return
+        before = np.concatenate(([self.top], np.maximum.accumulate(values)[:-1]))
+        record = np.flatnonzero(values > np.maximum(before, self.top))
+        self.records += [(float(values[n]), int(indices[n])) for n in record]
+        self.top = max(self.top, float(values.max()))
+        self.records = [r for r in self.records if r[0] >= self.top - TIE_TOLERANCE]
+
+    @property
+    def index(self) -> int:
+        return self.records[0][1]
+
+
+@dataclass
 class _Scan:
-    best: list[tuple[float, int]]
-    worst: list[tuple[float, int]]
+    best: list[_Extreme]
+    worst: list[_Extreme]
     acceptable: IntArray
     crossing: IntArray
     below: IntArray
@@ -157,8 +240,8 @@ class _Scan:
 def _scan(model: CompiledModel, chosen: list[int], progress: Progress | None) -> _Scan:
     k = len(chosen)
     scan = _Scan(
-        best=[(-np.inf, 0)] * k,
-        worst=[(np.inf, 0)] * k,
+        best=[_Extreme() for _ in range(k)],
+        worst=[_Extreme() for _ in range(k)],
         acceptable=np.zeros(k, dtype=np.int64),
         crossing=np.zeros(k, dtype=np.int64),
         below=np.zeros(k, dtype=np.int64),
@@ -189,50 +272,14 @@ def _scan(model: CompiledModel, chosen: list[int], progress: Progress | None) ->
 
 
 def _track_extremes(scan: _Scan, indices: IntArray, utilities: FloatArray) -> None:
-    """Best and worst outcome per party; the first (lowest index) wins ties."""
-    top = utilities.argmax(axis=0)
-    low = utilities.argmin(axis=0)
+    """Best and worst outcome per party: the lowest-numbered within ``TIE_TOLERANCE``."""
     for j in range(utilities.shape[1]):
-        if utilities[top[j], j] > scan.best[j][0]:
-            scan.best[j] = (float(utilities[top[j], j]), int(indices[top[j]]))
-        if utilities[low[j], j] < scan.worst[j][0]:
-            scan.worst[j] = (float(utilities[low[j], j]), int(indices[low[j]]))
-
-
-class _Points:
-    """Turns outcome indices into :class:`OutcomePoint` values for the chosen parties."""
-
-    def __init__(self, model: CompiledModel, chosen: list[int]) -> None:
-        self.model = model
-        self.chosen = chosen
-        self.ids = [model.party_ids[p] for p in chosen]
-
-    def many(self, indices: IntArray | Sequence[int]) -> list[OutcomePoint]:
-        indices = np.asarray(indices, dtype=np.int64)
-        if indices.shape[0] == 0:
-            return []
-        options = self.model.decode(indices)
-        evaluation = self.model.evaluate(options, self.chosen)
-        floor = self.model.reservations[self.chosen] - TIE_TOLERANCE
-        ok = np.asarray((~evaluation.crossed & (evaluation.utilities >= floor)).all(axis=1))
-        return [
-            OutcomePoint(
-                index=int(indices[n]),
-                outcome=self.model.describe(options[n]),
-                utilities={
-                    p: float(u) for p, u in zip(self.ids, evaluation.utilities[n], strict=True)
-                },
-                acceptable=bool(ok[n]),
-            )
-            for n in range(indices.shape[0])
-        ]
-
-    def one(self, index: int) -> OutcomePoint:
-        return self.many([index])[0]
+        scan.best[j].add(indices, utilities[:, j])
+        scan.worst[j].add(indices, -utilities[:, j])
 
 
 def _summaries(
-    scenario: Scenario, model: CompiledModel, chosen: list[int], scan: _Scan, points: _Points
+    scenario: Scenario, model: CompiledModel, chosen: list[int], scan: _Scan, points: Points
 ) -> list[PartySummary]:
     summaries = []
     for j, p in enumerate(chosen):
@@ -245,8 +292,8 @@ def _summaries(
                 role=party.role.value,
                 reservation=float(model.reservations[p]),
                 reservation_label=party.preferences.reservation.label,
-                best=points.one(scan.best[j][1]),
-                worst=points.one(scan.worst[j][1]),
+                best=points.one(scan.best[j].index),
+                worst=points.one(scan.worst[j].index),
                 acceptable_count=int(scan.acceptable[j]),
                 crossing_red_lines=int(scan.crossing[j]),
                 below_reservation=int(scan.below[j]),
@@ -256,7 +303,7 @@ def _summaries(
 
 
 def _zopa(
-    scenario: Scenario, model: CompiledModel, chosen: list[int], scan: _Scan, points: _Points
+    scenario: Scenario, model: CompiledModel, chosen: list[int], scan: _Scan, points: Points
 ) -> Zopa:
     examples = tuple(points.many(scan.zopa_examples))
     if scan.zopa_size > 0:
@@ -264,45 +311,23 @@ def _zopa(
     constraints = constraints_for(model, chosen)
     cover = minimal_cover(model, constraints)
     excludes, only = sole_exclusions(model, constraints)
-    reasons = []
-    for position in cover:
-        constraint = constraints[position]
-        number = constraint.red_line_number
-        party = scenario.party(model.party_ids[constraint.party])
-        assert party.preferences is not None
-        if constraint.red_line_number is None:
-            reservation = party.preferences.reservation
-            kind, evidence, assumed = "reservation", reservation.evidence, reservation.assumed
-            description = (
-                f"no agreement ({reservation.label}) is worth {reservation.value:.3g} to "
-                f"{party.name}, more than the outcomes left"
-            )
-        else:
-            red_line = party.preferences.red_lines[constraint.red_line_number]
-            kind, description = "red_line", red_line.reason
-            evidence, assumed = red_line.evidence, red_line.assumed
-        reasons.append(
-            Collision(
-                party=party.id,
-                kind=kind,
-                description=description,
-                excludes=int(excludes[position]),
-                zopa_if_dropped=int(only[position]),
-                evidence=tuple(_quote(scenario, c.source, c.quote) for c in evidence),
-                assumed=assumed,
-                red_line=None if number is None else number + 1,
-            )
+    reasons = [
+        describe_collision(
+            scenario,
+            model,
+            constraints[position].party,
+            constraints[position].red_line_number,
+            int(excludes[position]),
+            int(only[position]),
+            bool(only[position] > 0),
         )
+        for position in cover
+    ]
     return Zopa(size=0, reasons=tuple(reasons))
 
 
-def _quote(scenario: Scenario, source_id: str, quote: str | None) -> str:
-    title = next((s.title for s in scenario.sources if s.id == source_id), source_id)
-    return f"{title}: \u201c{quote}\u201d" if quote else title
-
-
 def _solutions(
-    model: CompiledModel, chosen: list[int], scan: _Scan, points: _Points
+    model: CompiledModel, chosen: list[int], scan: _Scan, points: Points
 ) -> dict[str, Solution | None]:
     frontier = scan.acceptable_frontier
     if frontier.utilities is None:
@@ -325,7 +350,7 @@ def _trades(
     scenario: Scenario,
     model: CompiledModel,
     chosen: list[int],
-    points: _Points,
+    points: Points,
     reference: Mapping[str, str] | None,
     trade_parties: tuple[str, str] | None,
     limit: int,
@@ -357,13 +382,13 @@ def _trades(
                 gains=dict(zip(ids, candidate.gains, strict=True)),
                 joint_gain=sum(candidate.gains),
                 logroll=candidate.logroll,
-                result=points.one(int(model.encode(candidate.options[None, :])[0])),
+                result=points.row(candidate.options),
             )
         )
     return Trades(
         parties=(model.party_ids[pair[0]], model.party_ids[pair[1]]),
         reference_label=label,
-        reference=points.one(int(model.encode(reference_row)[0])),
+        reference=points.row(reference_row),
         trades=tuple(trades),
         total_found=len(candidates),
     )

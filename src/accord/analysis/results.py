@@ -8,6 +8,7 @@ __all__ = [
     "Analysis",
     "Assumption",
     "Collision",
+    "FrontierInfo",
     "OutcomePoint",
     "PartySummary",
     "Solution",
@@ -49,9 +50,10 @@ class PartySummary:
     reservation_label: str
     best: OutcomePoint
     worst: OutcomePoint
-    acceptable_count: int
-    crossing_red_lines: int
-    below_reservation: int
+    acceptable_count: int | None
+    """None when not counted: the structured path does not enumerate the space."""
+    crossing_red_lines: int | None
+    below_reservation: int | None
 
 
 @dataclass(frozen=True)
@@ -60,26 +62,38 @@ class Collision:
 
     ``kind`` is ``"red_line"`` or ``"reservation"``; ``zopa_if_dropped`` is how many
     outcomes every chosen party would accept if this constraint alone were lifted.
+    The counts are None when not computed (the structured path does not enumerate);
+    ``opens_if_dropped`` then still says whether lifting it alone opens the zone.
     """
 
     party: str
     kind: str
     description: str
-    excludes: int
-    zopa_if_dropped: int
+    excludes: int | None
+    zopa_if_dropped: int | None
     evidence: tuple[str, ...] = ()
     assumed: str | None = None
     red_line: int | None = None
     """The red line's number within its party's list, from 1 (for ``--lift``)."""
+    opens_if_dropped: bool | None = None
 
 
 @dataclass(frozen=True)
 class Zopa:
-    """The zone of possible agreement: outcomes acceptable to every chosen party."""
+    """The zone of possible agreement: outcomes acceptable to every chosen party.
 
-    size: int
+    ``size`` is None when the zone is not empty but was not counted (structured path).
+    """
+
+    size: int | None
     reasons: tuple[Collision, ...] = ()
     examples: tuple[OutcomePoint, ...] = ()
+    method: str = "enumerate"
+    exact: bool = True
+
+    @property
+    def empty(self) -> bool:
+        return self.size == 0
 
 
 @dataclass(frozen=True)
@@ -90,8 +104,30 @@ class Solution:
     point: OutcomePoint
     gains: dict[str, float]
     value: float
-    ties: int
+    ties: int | None
+    """Tied acceptable frontier outcomes; None when too many to count (structured)."""
     citation: str
+    method: str = "enumerate"
+    exact: bool = True
+    """False when the search was interrupted: the best outcome found, not proven optimal."""
+
+
+@dataclass(frozen=True)
+class FrontierInfo:
+    """How the Pareto frontier was computed and, when approximate, how well.
+
+    ``error_bound``: every true frontier point is within this (additive, per party) of
+    a listed one; ``hypervolume_ratio``: a lower bound on the listed points' dominated
+    hypervolume over the true frontier's.
+    """
+
+    method: str
+    exact: bool
+    size: int
+    limit: int | None = None
+    error_bound: float | None = None
+    hypervolume_ratio: float | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,3 +178,6 @@ class Analysis:
     cited: int = 0
     unsupported: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    method: str = "enumerate"
+    """``enumerate`` or ``structured``: how the outcome space was analysed."""
+    pareto_frontier_info: FrontierInfo | None = None

@@ -22,6 +22,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from accord.analysis.analyze import DEFAULT_MAX_OUTCOMES, analyze
+from accord.analysis.structured.frontier import DEFAULT_FRONTIER_LIMIT
 from accord.errors import AccordError, ScenarioError
 from accord.io.atomic import write_text_atomically
 from accord.io.load import load_scenario
@@ -116,23 +117,30 @@ def _parse_outcome(value: str | None) -> dict[str, str] | None:
 
 def _progress_callback(
     scenario: Scenario,
-) -> tuple[Progress | None, Callable[[int, int], None] | None]:
+) -> tuple[Progress | None, Callable[..., None] | None]:
     if not sys.stderr.isatty():
         return None, None
     progress = Progress(
-        TextColumn("analysing"),
+        TextColumn("{task.description}"),
         BarColumn(),
         TaskProgressColumn(),
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
     )
-    task = progress.add_task("analyse", total=None)
+    task = progress.add_task("analysing", total=None)
 
-    def update(done: int, total: int) -> None:
-        progress.update(task, completed=done, total=total)
+    def update(done: int, total: int, label: str = "") -> None:
+        description = f"analysing: {label}" if label else "analysing"
+        progress.update(task, completed=done, total=total, description=description)
 
     return progress, update
+
+
+class MethodChoice(StrEnum):
+    auto = "auto"
+    enumerate = "enumerate"
+    structured = "structured"
 
 
 ScenarioArg = Annotated[
@@ -166,8 +174,28 @@ def analyze_command(
         str | None, typer.Option(help="The two parties that trade, as A,B [default: first two]")
     ] = None,
     max_outcomes: Annotated[
-        int, typer.Option(min=1, help="Refuse to enumerate larger outcome spaces.")
+        int,
+        typer.Option(
+            min=1,
+            help="Enumerate at most this many outcomes (--method auto uses the structured "
+            "solvers beyond; --method enumerate refuses).",
+        ),
     ] = DEFAULT_MAX_OUTCOMES,
+    method: Annotated[
+        MethodChoice,
+        typer.Option(
+            help="enumerate every package, use the structured solvers (any size, exact), or "
+            "auto: enumerate small spaces."
+        ),
+    ] = MethodChoice.auto,
+    frontier_limit: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Structured method: partial packages kept per step before a frontier of "
+            "three or more parties is approximated (quality reported).",
+        ),
+    ] = DEFAULT_FRONTIER_LIMIT,
     lift: Annotated[
         list[str] | None,
         typer.Option(help="What if: analyse without red line N of PARTY, as PARTY:N (repeatable)."),
@@ -176,7 +204,12 @@ def analyze_command(
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
-    """Zone of agreement, Pareto frontier, bargaining solutions and trades."""
+    """Zone of agreement, Pareto frontier, bargaining solutions and trades.
+
+    Spaces of any size: beyond --max-outcomes the structured solvers answer exactly
+    without enumerating; Ctrl-C during a structured solve prints the best answers
+    found so far, marked as not proven optimal.
+    """
     with _user_errors():
         loaded, lifted = lift_red_lines(
             load_scenario(scenario), [parse_lift(x) for x in lift or []]
@@ -196,8 +229,10 @@ def analyze_command(
                 trade_parties=(pair[0], pair[1]) if pair else None,
                 max_outcomes=max_outcomes,
                 progress=update,
+                method=method.value,
+                frontier_limit=frontier_limit,
             )
-        result = dataclasses.replace(result, notes=tuple(lifted))
+        result = dataclasses.replace(result, notes=(*lifted, *result.notes))
         _emit(loaded, result, output_format, output)
 
 

@@ -1,8 +1,10 @@
 """Analysis results as plain JSON-ready data (the stable ``--format json`` contract).
 
-Top-level keys: ``format``, ``scenario``, ``parties``, ``outcome_count``, ``zopa``,
-``pareto_frontier``, ``solutions``, ``trades`` and ``evidence``; documented in
-``docs/analysis-output.md``.
+Top-level keys: ``format``, ``scenario``, ``method``, ``parties``, ``outcome_count``,
+``zopa``, ``pareto_frontier``, ``pareto_frontier_info``, ``solutions``, ``trades`` and
+``evidence``; documented in ``docs/analysis-output.md``. Counts the structured method
+does not compute are ``null``; every solution and the frontier say which ``method``
+produced them and whether the answer is ``exact``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from accord.analysis.results import Analysis, OutcomePoint, Solution, Trades
+from accord.analysis.results import Analysis, FrontierInfo, OutcomePoint, Solution, Trades
 
 __all__ = ["ANALYSIS_FORMAT", "analysis_to_data", "analysis_to_json", "point_to_data"]
 
@@ -36,7 +38,16 @@ def _solution(solution: Solution | None) -> dict[str, Any] | None:
         "value": solution.value,
         "ties": solution.ties,
         "citation": solution.citation,
+        "method": solution.method,
+        "exact": solution.exact,
     }
+
+
+def _frontier_info(analysis: Analysis) -> dict[str, Any]:
+    info = analysis.pareto_frontier_info or FrontierInfo(
+        analysis.method, True, len(analysis.pareto_frontier)
+    )
+    return asdict(info)
 
 
 def _trades(trades: Trades | None) -> dict[str, Any] | None:
@@ -65,6 +76,7 @@ def analysis_to_data(analysis: Analysis) -> dict[str, Any]:
         "format": ANALYSIS_FORMAT,
         "scenario": {"id": analysis.scenario_id, "title": analysis.title},
         "notes": list(analysis.notes),
+        "method": analysis.method,
         "parties": [
             {
                 **{k: v for k, v in asdict(s).items() if k not in ("best", "worst")},
@@ -81,8 +93,11 @@ def analysis_to_data(analysis: Analysis) -> dict[str, Any]:
                 for reason in analysis.zopa.reasons
             ],
             "examples": [point_to_data(p) for p in analysis.zopa.examples],
+            "method": analysis.zopa.method,
+            "exact": analysis.zopa.exact,
         },
         "pareto_frontier": [point_to_data(p) for p in analysis.pareto_frontier],
+        "pareto_frontier_info": _frontier_info(analysis),
         "solutions": {name: _solution(s) for name, s in analysis.solutions.items()},
         "trades": _trades(analysis.trades),
         "evidence": {

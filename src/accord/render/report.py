@@ -48,6 +48,17 @@ def _u(value: float) -> str:
     return f"{value:.3f}"
 
 
+def _count(value: int | None) -> str:
+    return "not counted" if value is None else f"{value:,}"
+
+
+_METHODS = {
+    "enumerate": "every package enumerated",
+    "structured": "structured solvers (mixed-integer programming and frontier merging, "
+    "no enumeration)",
+}
+
+
 class _Names:
     """Readable labels for parties, issues and options."""
 
@@ -68,9 +79,13 @@ def analysis_report(scenario: Scenario, analysis: Analysis) -> Report:
     names = _Names(scenario)
     parties = ", ".join(names.party[p] for p in analysis.parties)
     lifted = "".join(f"\n{note}" for note in analysis.notes)
+    method = _METHODS.get(analysis.method, analysis.method)
     return Report(
         title=analysis.title,
-        subtitle=f"{analysis.outcome_count:,} possible packages · analysed for {parties}{lifted}",
+        subtitle=(
+            f"{analysis.outcome_count:,} possible packages · analysed for {parties} · "
+            f"{method}{lifted}"
+        ),
         sections=(
             _standing(analysis, names),
             _zopa(analysis, names),
@@ -87,9 +102,9 @@ def _standing(analysis: Analysis, names: _Names) -> Section:
         (
             s.name,
             f"{s.reservation_label} ({_u(s.reservation)})",
-            f"{s.acceptable_count:,}",
-            f"{s.crossing_red_lines:,}",
-            f"{s.below_reservation:,}",
+            _count(s.acceptable_count),
+            _count(s.crossing_red_lines),
+            _count(s.below_reservation),
             names.outcome(s.best),
         )
         for s in analysis.party_summaries
@@ -102,12 +117,28 @@ def _standing(analysis: Analysis, names: _Names) -> Section:
         "Below reservation",
         "Best package",
     )
-    return Section("Where each party stands", tables=(Table(headers, rows),))
+    notes: tuple[str, ...] = ()
+    if any(s.acceptable_count is None for s in analysis.party_summaries):
+        notes = (
+            "Counting packages needs enumeration; at this size the structured solvers "
+            "find the best and worst packages exactly but do not count.",
+        )
+    return Section("Where each party stands", tables=(Table(headers, rows),), notes=notes)
 
 
 def _zopa(analysis: Analysis, names: _Names) -> Section:
     zopa = analysis.zopa
     total = analysis.outcome_count
+    if zopa.size is None and not zopa.examples:
+        text = "Not decided: the structured search was interrupted first."
+        return Section("Zone of possible agreement", paragraphs=(text,))
+    if zopa.size is None:
+        text = (
+            "At least one package is acceptable to every party analysed (the zone is not "
+            f"counted: {total:,} packages are too many to enumerate)."
+        )
+        examples = tuple(f"For example: {names.outcome(p)}" for p in zopa.examples[:3])
+        return Section("Zone of possible agreement", paragraphs=(text,), notes=examples)
     if zopa.size > 0:
         share = 100 * zopa.size / total
         text = (
@@ -124,8 +155,8 @@ def _zopa(analysis: Analysis, names: _Names) -> Section:
             names.party[r.party],
             f"red line {r.red_line}" if r.kind == "red_line" else "reservation value",
             r.description,
-            f"{r.excludes:,}",
-            f"{r.zopa_if_dropped:,}",
+            _count(r.excludes),
+            _lifted(r.zopa_if_dropped, r.opens_if_dropped),
         )
         for r in zopa.reasons
     )
@@ -136,6 +167,14 @@ def _zopa(analysis: Analysis, names: _Names) -> Section:
     lift = " ".join(f"--lift {r.party}:{r.red_line}" for r in zopa.reasons if r.red_line)
     notes += (f"To see what lifting a red line opens: accord analyze ... {lift}",) if lift else ()
     return Section("Zone of possible agreement: empty", (lead,), (Table(headers, rows),), notes)
+
+
+def _lifted(count: int | None, opens: bool | None) -> str:
+    if count is not None:
+        return f"{count:,}"
+    if opens is None:
+        return "not computed"
+    return "opens (not counted)" if opens else "stays empty"
 
 
 def _solutions(analysis: Analysis, names: _Names) -> Section:
@@ -162,6 +201,9 @@ def _solutions(analysis: Analysis, names: _Names) -> Section:
         for p in first.point.utilities
     )
     notes = tuple(f"{_SOLUTION_TITLES[k]}: {s.citation}." for k, s in found.items())
+    unproven = [_SOLUTION_TITLES[k] for k, s in found.items() if not s.exact]
+    if unproven:
+        notes += (f"Not proven optimal (search interrupted): {', '.join(unproven)}.",)
     lead = (
         "Chosen among the packages every party accepts; gains are measured from each "
         "party's reservation value."
@@ -188,11 +230,19 @@ def _frontier(analysis: Analysis, names: _Names) -> Section:
         f"{len(points):,} Pareto-optimal packages (no other package is at least as good "
         f"for every party and better for one); {acceptable:,} of them acceptable to all."
     )
-    notes = (
+    notes: tuple[str, ...] = (
         (f"{len(points) - _FRONTIER_ROWS:,} more in --format json.",)
         if len(points) > _FRONTIER_ROWS
         else ()
     )
+    info = analysis.pareto_frontier_info
+    if info is not None and not info.exact:
+        quality = (
+            f"; hypervolume ratio against the bound at least {info.hypervolume_ratio:.3f}"
+            if info.hypervolume_ratio is not None
+            else ""
+        )
+        notes += (f"Approximate frontier ({info.note or 'not proven complete'}){quality}.",)
     return Section("Pareto frontier", (lead,), (Table(headers, rows),), notes)
 
 
