@@ -11,7 +11,13 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from accord.cli.main import OutputFormat, _stdout, _user_errors, _write_atomically
+from accord.cli.main import (
+    MethodChoice,
+    OutputFormat,
+    _stdout,
+    _user_errors,
+    _write_atomically,
+)
 from accord.engine.compiled import compile_scenario
 from accord.errors import AccordError
 from accord.frameworks.amend import amend_framework
@@ -142,13 +148,16 @@ def amend_command(
     framework: FrameworkArg,
     lift: LiftOption = None,
     limit: Annotated[int, typer.Option(min=1, help="How many amendments to show.")] = 5,
+    method: Annotated[
+        MethodChoice, typer.Option(help="auto, enumerate, or structured (MIP, any size).")
+    ] = MethodChoice.auto,
     output_format: FormatOption = OutputFormat.text,
     output: OutputOption = None,
 ) -> None:
     """The smallest sets of point changes that make a draft acceptable to all principals."""
     with _user_errors():
         loaded, scenario = _load(framework, lift)
-        result = amend_framework(loaded, scenario, limit=limit)
+        result = amend_framework(loaded, scenario, limit=limit, method=method.value)
         _emit(amendment_data(result), amendment_report(result, scenario), output_format, output)
 
 

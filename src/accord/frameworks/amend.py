@@ -1,36 +1,33 @@
 """Minimal amendments: the fewest point changes that make a draft acceptable to all principals.
 
-An amendment changes the option of settled issues or settles open ones. The amended
-draft must be acceptable to every principal for every completion of the issues it
-still leaves open. We search by increasing size k: for each set C of k issues, the
-acceptability tensor of the whole space (one boolean per outcome, computed once,
-vectorised) is fixed at the draft's options outside C and reduced with ``all`` over the
-issues left open, which leaves exactly the valid new options for C. The first size with
-any valid amendment is the minimum; its amendments are ranked by the Nash product of the
-principals' (expected) gains over their reservation values (Nash 1950).
-
-This is exact on spaces the analysis can enumerate.
+An amendment changes the option of settled issues or settles open ones; the amended
+draft must be acceptable to every principal for every completion of the issues it still
+leaves open. The search is :func:`accord.analysis.structured.amend.minimal_amendment`:
+by enumeration of the acceptability of every package on spaces small enough, by
+mixed-integer programming (HiGHS) beyond, exact either way unless interrupted. All
+amendments of the minimal size are ranked by the Nash product of the principals'
+expected gains over their reservation values (Nash 1950). This module turns them into
+point-by-point changes with the text to write and their effect on every party.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations
 
-import numpy as np
-import numpy.typing as npt
-
-from accord.analysis.analyze import DEFAULT_MAX_OUTCOMES, AnalysisError, analyze
-from accord.analysis.pareto import TIE_TOLERANCE
+from accord.analysis.analyze import AnalysisError, analyze
 from accord.analysis.results import Collision
+from accord.analysis.structured.amend import Amendment as Found
+from accord.analysis.structured.amend import minimal_amendment
+from accord.analysis.structured.amend_model import expected_utilities
 from accord.engine.compiled import CompiledModel, compile_scenario
-from accord.frameworks.draft import CompiledDraft, compile_draft, grid
+from accord.frameworks.draft import CompiledDraft, compile_draft
 from accord.frameworks.model import Framework
 from accord.model.scenario import Scenario
 
 __all__ = ["AmendChange", "Amendment", "AmendmentResult", "amend_framework"]
 
-BoolArray = npt.NDArray[np.bool_]
+_COUNT_UP_TO = 10_000
+"""Minimal amendments counted (all of them, up to this many); the best ``limit`` shown."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +63,9 @@ class AmendmentResult:
     exact: bool
 
 
-def amend_framework(framework: Framework, scenario: Scenario, limit: int = 5) -> AmendmentResult:
+def amend_framework(
+    framework: Framework, scenario: Scenario, limit: int = 5, method: str = "auto"
+) -> AmendmentResult:
     """The minimal amendments of ``framework`` (best ``limit`` shown, all counted)."""
     model = compile_scenario(scenario)
     principals = [
@@ -74,90 +73,26 @@ def amend_framework(framework: Framework, scenario: Scenario, limit: int = 5) ->
     ]
     if not principals:
         raise AnalysisError("the scenario has no principals with preferences")
-    if model.n_outcomes > DEFAULT_MAX_OUTCOMES:
-        raise AnalysisError(
-            f"the outcome space has {model.n_outcomes:,} outcomes; exact amendment by "
-            f"enumeration handles at most {DEFAULT_MAX_OUTCOMES:,}"
-        )
     draft = compile_draft(framework, model)
-    accept = _acceptability(model, principals)
-    size, found = _minimal(model, draft, accept)
+    found = minimal_amendment(model, draft.settled, principals, method=method, limit=_COUNT_UP_TO)
     ids = tuple(model.party_ids[p] for p in principals)
-    if size is None:
-        zopa = analyze(scenario, list(ids)).zopa
-        return AmendmentResult(framework.id, ids, None, (), 0, zopa.reasons, "enumerate", True)
-    ranked = _rank(model, draft, principals, found)
-    shown = tuple(_describe(model, draft, framework, scenario, a) for a in ranked[:limit])
-    return AmendmentResult(framework.id, ids, size, shown, len(ranked), (), "enumerate", True)
-
-
-def _acceptability(model: CompiledModel, principals: list[int]) -> BoolArray:
-    """One boolean per outcome (acceptable to every principal), shaped by the issues."""
-    floor = model.reservations[principals] - TIE_TOLERANCE
-    flat = np.empty(model.n_outcomes, dtype=bool)
-    for indices, options in model.chunks():
-        evaluation = model.evaluate(options, principals)
-        ok = ~evaluation.crossed & (evaluation.utilities >= floor)
-        flat[indices] = ok.all(axis=1)
-    return flat.reshape(model.radix)
-
-
-_Candidate = tuple[tuple[int, ...], tuple[int, ...]]
-
-
-def _minimal(
-    model: CompiledModel, draft: CompiledDraft, accept: BoolArray
-) -> tuple[int | None, list[_Candidate]]:
-    n_issues = len(model.issue_ids)
-    for size in range(n_issues + 1):
-        found: list[_Candidate] = []
-        for chosen in combinations(range(n_issues), size):
-            found += _valid_assignments(draft, accept, chosen)
-        if found:
-            return size, found
-    return None, []
-
-
-def _valid_assignments(
-    draft: CompiledDraft, accept: BoolArray, chosen: tuple[int, ...]
-) -> list[_Candidate]:
-    index: list[int | slice] = []
-    kept_axes = []
-    for issue in range(accept.ndim):
-        if issue in draft.settled and issue not in chosen:
-            index.append(draft.settled[issue])
-        else:
-            index.append(slice(None))
-            kept_axes.append(issue)
-    table = accept[tuple(index)]
-    still_open = tuple(n for n, issue in enumerate(kept_axes) if issue not in chosen)
-    valid = table.all(axis=still_open) if still_open else table
-    valid = np.array(valid, dtype=bool, copy=True).reshape([accept.shape[i] for i in chosen])
-    for axis, issue in enumerate(chosen):
-        if issue in draft.settled:  # a change must change something
-            np.moveaxis(valid, axis, 0)[draft.settled[issue]] = False
-    return [(chosen, tuple(int(x) for x in row)) for row in np.argwhere(valid)]
-
-
-def _rank(
-    model: CompiledModel, draft: CompiledDraft, principals: list[int], found: list[_Candidate]
-) -> list[tuple[_Candidate, npt.NDArray[np.float64], float]]:
-    disagreement = model.reservations[principals]
-    scored = []
-    for candidate in found:
-        chosen, options = candidate
-        settled = {**draft.settled, **dict(zip(chosen, options, strict=True))}
-        expected = _expected(model, settled)
-        gains = np.maximum(expected[principals] - disagreement, 0.0)
-        scored.append((candidate, expected, float(np.prod(gains))))
-    scored.sort(key=lambda item: (-item[2], item[0]))
-    return scored
-
-
-def _expected(model: CompiledModel, settled: dict[int, int]) -> npt.NDArray[np.float64]:
-    open_issues = [i for i in range(len(model.issue_ids)) if i not in settled]
-    rows = grid(model, settled, open_issues).rows
-    return np.asarray(model.utilities(rows).mean(axis=0), dtype=np.float64)
+    collisions: tuple[Collision, ...] = ()
+    if found.size is None:
+        collisions = analyze(scenario, list(ids), method=method).zopa.reasons
+    shown = tuple(
+        _describe(model, draft, framework, scenario, amendment)
+        for amendment in found.amendments[:limit]
+    )
+    return AmendmentResult(
+        framework.id,
+        ids,
+        found.size,
+        shown,
+        len(found.amendments),
+        collisions,
+        found.method,
+        found.exact and found.complete,
+    )
 
 
 def _describe(
@@ -165,22 +100,22 @@ def _describe(
     draft: CompiledDraft,
     framework: Framework,
     scenario: Scenario,
-    ranked: tuple[_Candidate, npt.NDArray[np.float64], float],
+    found: Found,
 ) -> Amendment:
-    (chosen, options), expected, nash = ranked
-    before = _expected(model, draft.settled)
+    everyone = list(range(len(model.party_ids)))
+    before = expected_utilities(model, dict(draft.settled), everyone)
+    after = expected_utilities(model, dict(found.settled), everyone)
     changes = tuple(
         _change(model, draft, framework, scenario, issue, option)
-        for issue, option in zip(chosen, options, strict=True)
+        for issue, option in zip(found.issues, found.options, strict=True)
     )
-    settled = {**draft.settled, **dict(zip(chosen, options, strict=True))}
     return Amendment(
         changes=changes,
         utilities_before={p: float(u) for p, u in zip(model.party_ids, before, strict=True)},
-        utilities_after={p: float(u) for p, u in zip(model.party_ids, expected, strict=True)},
-        nash_product=nash,
+        utilities_after={p: float(u) for p, u in zip(model.party_ids, after, strict=True)},
+        nash_product=found.nash_product,
         settled_after={
-            model.issue_ids[i]: model.option_ids[i][o] for i, o in sorted(settled.items())
+            model.issue_ids[i]: model.option_ids[i][o] for i, o in sorted(found.settled.items())
         },
     )
 

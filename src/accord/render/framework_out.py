@@ -11,7 +11,7 @@ from accord.frameworks.diff import DraftDiff
 from accord.frameworks.mediation import MediationResult
 from accord.frameworks.review import Review
 from accord.model.scenario import Scenario
-from accord.render.report import Report, Section, Table
+from accord.render.report import Report, Section, Table, lifted_cell
 
 __all__ = [
     "amendment_data",
@@ -199,7 +199,8 @@ def amendment_report(result: AmendmentResult, scenario: Scenario) -> Report:
     names = {p.id: p.name for p in scenario.parties}
     if result.size is None:
         rows = tuple(
-            (names[c.party], c.description, f"{c.zopa_if_dropped:,}") for c in result.collisions
+            (names[c.party], c.description, lifted_cell(c.zopa_if_dropped, c.opens_if_dropped))
+            for c in result.collisions
         )
         return Report(
             title=f"Amendments: {result.framework}",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from accord.analysis.results import Analysis, OutcomePoint, Solution, Trades
 from accord.model.scenario import Scenario
 
-__all__ = ["Report", "Section", "Table", "analysis_report"]
+__all__ = ["Report", "Section", "Table", "analysis_report", "lifted_cell"]
 
 _FRONTIER_ROWS = 12
 _SOLUTION_TITLES = {
@@ -156,7 +156,7 @@ def _zopa(analysis: Analysis, names: _Names) -> Section:
             f"red line {r.red_line}" if r.kind == "red_line" else "reservation value",
             r.description,
             _count(r.excludes),
-            _lifted(r.zopa_if_dropped, r.opens_if_dropped),
+            lifted_cell(r.zopa_if_dropped, r.opens_if_dropped),
         )
         for r in zopa.reasons
     )
@@ -169,7 +169,7 @@ def _zopa(analysis: Analysis, names: _Names) -> Section:
     return Section("Zone of possible agreement: empty", (lead,), (Table(headers, rows),), notes)
 
 
-def _lifted(count: int | None, opens: bool | None) -> str:
+def lifted_cell(count: int | None, opens: bool | None) -> str:
     if count is not None:
         return f"{count:,}"
     if opens is None:
