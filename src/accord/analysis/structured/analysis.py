@@ -34,7 +34,7 @@ from accord.analysis.structured.criteria import (
     Nash,
     Utilitarian,
 )
-from accord.analysis.structured.encoding import Constraint, Encoding, all_constraints
+from accord.analysis.structured.encoding import Encoding
 from accord.analysis.structured.extremes import extreme_outcomes
 from accord.analysis.structured.frontier import (
     DEFAULT_FRONTIER_LIMIT,
@@ -46,6 +46,7 @@ from accord.analysis.structured.program import Interrupt
 from accord.analysis.structured.search import Search
 from accord.analysis.structured.supported import SAMPLES, supported_frontier
 from accord.analysis.structured.zone import colliding_constraints, zone_examples
+from accord.analysis.zopa import Constraint, constraints_for
 from accord.engine.compiled import CompiledModel
 from accord.model.scenario import Scenario
 
@@ -204,7 +205,7 @@ def _inexact(zopa: Zopa) -> Zopa:
 
 
 def _empty_zone(scenario: Scenario, run: _Run) -> Zopa:
-    constraints = all_constraints(run.model, run.chosen)
+    constraints = constraints_for(run.model, run.chosen)
     collided = colliding_constraints(
         lambda subset: Encoding(run.model, run.chosen, subset), constraints, run.interrupt
     )

@@ -25,21 +25,19 @@ and the rare outcome that passes only within solver tolerance is excluded by a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from accord.analysis.pareto import TIE_TOLERANCE
 from accord.analysis.structured.program import INF, SOLVER_TOLERANCE, Program
+from accord.analysis.zopa import Constraint, constraints_for
 from accord.engine.compiled import CompiledModel, Condition
 
 __all__ = [
     "BLOCK_SPAN",
     "SLACK",
-    "Constraint",
     "Encoding",
-    "all_constraints",
     "flat_index",
     "lowest",
 ]
@@ -53,15 +51,6 @@ SLACK = 10 * SOLVER_TOLERANCE
 
 BLOCK_SPAN = 1 << 20
 """Largest partial mixed-radix index minimised in one solve (exact in double precision)."""
-
-
-@dataclass(frozen=True)
-class Constraint:
-    """One party's red line (``line`` set) or reservation value (``line`` None)."""
-
-    party: int
-    red_line_number: int | None
-    line: Condition | None
 
 
 class Encoding:
@@ -87,7 +76,7 @@ class Encoding:
         self.utility = [self._utility(p) for p in self.parties]
         self.capped = self._capped()
         self.constraints = (
-            list(constraints) if constraints is not None else all_constraints(model, self.parties)
+            list(constraints) if constraints is not None else constraints_for(model, self.parties)
         )
         for constraint in self.constraints:
             self.enforce(constraint)
@@ -225,16 +214,6 @@ class Encoding:
                 floor = self.model.reservations[constraint.party] - TIE_TOLERANCE
                 ok &= evaluation.utilities[:, j] >= floor
         return ok
-
-
-def all_constraints(model: CompiledModel, parties: Sequence[int]) -> list[Constraint]:
-    """Each party's red lines (numbered within the party), then its reservation value."""
-    constraints: list[Constraint] = []
-    for party in parties:
-        own = [line for line in model.red_lines if line.party == party]
-        constraints += [Constraint(party, n, line) for n, line in enumerate(own)]
-        constraints.append(Constraint(party, None, None))
-    return constraints
 
 
 def flat_index(model: CompiledModel, row: Sequence[int] | IntArray) -> int:

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from accord.analysis.structured.encoding import Constraint, Encoding
+from accord.analysis.structured.encoding import Encoding
 from accord.analysis.structured.program import Interrupt
 from accord.analysis.structured.search import Search, first_member, lowest_member
+from accord.analysis.zopa import Constraint
 
 __all__ = ["Collided", "colliding_constraints", "zone_examples"]
 
