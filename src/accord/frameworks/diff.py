@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from accord.analysis.structured.amend_model import expected_utilities as structured_expected
 from accord.engine.compiled import CompiledModel, compile_scenario
-from accord.frameworks.draft import compile_draft, grid
+from accord.frameworks.draft import compile_draft
 from accord.frameworks.model import Framework, Point
 from accord.model.scenario import Scenario
 
@@ -51,10 +52,8 @@ class DraftDiff:
 
 
 def expected_utilities(model: CompiledModel, settled: dict[int, int]) -> npt.NDArray[np.float64]:
-    """Each party's mean utility over the completions of ``settled``."""
-    open_issues = [i for i in range(len(model.issue_ids)) if i not in settled]
-    rows = grid(model, settled, open_issues).rows
-    return np.asarray(model.utilities(rows).mean(axis=0), dtype=np.float64)
+    """Each party's mean utility over the completions of ``settled`` (uniform open issues)."""
+    return structured_expected(model, settled, list(range(len(model.party_ids))))
 
 
 def _pairs(a: Framework, b: Framework) -> list[tuple[int | None, int | None]]:
