@@ -105,7 +105,7 @@ def _standing(analysis: Analysis, names: _Names) -> Section:
             _count(s.acceptable_count),
             _count(s.crossing_red_lines),
             _count(s.below_reservation),
-            names.outcome(s.best),
+            f"{_u(s.worst.utilities[s.id])}–{_u(s.best.utilities[s.id])}",
         )
         for s in analysis.party_summaries
     )
@@ -115,11 +115,13 @@ def _standing(analysis: Analysis, names: _Names) -> Section:
         "Acceptable",
         "Cross a red line",
         "Below reservation",
-        "Best package",
+        "Utility range",
     )
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = tuple(
+        f"Best for {s.name}: {names.outcome(s.best)}" for s in analysis.party_summaries
+    )
     if any(s.acceptable_count is None for s in analysis.party_summaries):
-        notes = (
+        notes += (
             "Counting packages needs enumeration; at this size the structured solvers "
             "find the best and worst packages exactly but do not count.",
         )
