@@ -18,8 +18,6 @@ from __future__ import annotations
 import functools
 import json
 import math
-import os
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,15 +32,9 @@ from accord.forecast import (
     read_forecast_input,
     table_baselines,
 )
+from shared import shared_dir
 
-
-def _shared() -> Path:
-    override = os.environ.get("ACCORD_SHARED")
-    base = Path(override) if override else Path(__file__).resolve().parents[3] / "shared"
-    return base / "data" / "forecast"
-
-
-DATA = _shared()
+DATA = shared_dir("data", "forecast")
 pytestmark = pytest.mark.skipif(
     not DATA.is_dir(),
     reason=f"forecast reference data not found at {DATA} (set ACCORD_SHARED to the shared "

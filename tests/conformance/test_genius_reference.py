@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -24,18 +23,13 @@ from accord.analysis.results import Analysis
 from accord.engine.compiled import compile_scenario
 from accord.io.genius import read_genius_folder
 from accord.model.scenario import Scenario, UtilitySettings
+from shared import shared_dir
 
 TOLERANCE = 1e-9
 """The reference data's comparison tolerance for utility numbers (README)."""
 
 
-def _genius_dir() -> Path:
-    shared = os.environ.get("ACCORD_SHARED")
-    base = Path(shared) if shared else Path(__file__).resolve().parents[3] / "shared"
-    return base / "data" / "genius"
-
-
-GENIUS = _genius_dir()
+GENIUS = shared_dir("data", "genius")
 MISSING = "(no GENIUS data)"
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +18,12 @@ import pytest
 
 from accord.analysis.analyze import analyze
 from accord.io.genius import read_genius_folder
+from shared import shared_dir
 
 TOLERANCE = 1e-9
 
 
-def _genius_dir() -> Path:
-    shared = os.environ.get("ACCORD_SHARED")
-    base = Path(shared) if shared else Path(__file__).resolve().parents[3] / "shared"
-    return base / "data" / "genius"
-
-
-GENIUS = _genius_dir()
+GENIUS = shared_dir("data", "genius")
 MISSING = "(no GENIUS data)"
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from accord import analysis_to_data, analyze, load_scenario
 from compare import assert_close
+from shared import shared_dir
 
 GOLDEN = Path(__file__).parent / "golden" / "berlin-2025-analysis.json"
 
@@ -60,8 +61,7 @@ def test_every_red_line_of_the_principals_cites_the_report() -> None:
 
 
 def test_quotes_are_verbatim_from_the_source() -> None:
-    source = Path(__file__).resolve().parents[3] / "shared" / "sources"
-    source_file = source / "000_48c286753a22fe65.txt"
+    source_file = shared_dir("sources", "000_48c286753a22fe65.txt")
     if not source_file.exists():
         pytest.skip("../shared/sources is not beside this checkout (it is in CI)")
     text = " ".join(source_file.read_text(encoding="utf-8").split())

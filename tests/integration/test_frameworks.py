@@ -13,6 +13,7 @@ from accord.cli.main import app
 from accord.errors import ScenarioError
 from accord.frameworks.load import builtin_frameworks, load_framework, parse_framework
 from compare import assert_close
+from shared import shared_dir
 
 runner = CliRunner()
 GOLDEN = Path(__file__).parent / "golden"
@@ -104,8 +105,7 @@ def test_mediate_is_reproducible_under_a_seed() -> None:
 
 
 def test_quotes_in_builtin_frameworks_are_verbatim() -> None:
-    source = Path(__file__).resolve().parents[3] / "shared" / "sources"
-    source_file = source / "000_48c286753a22fe65.txt"
+    source_file = shared_dir("sources", "000_48c286753a22fe65.txt")
     if not source_file.exists():
         pytest.skip("../shared/sources is not beside this checkout (it is in CI)")
     text = " ".join(source_file.read_text(encoding="utf-8").split())

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from accord.cli.main import app
+from shared import shared_dir
 
 runner = CliRunner()
-SHARED = os.environ.get("ACCORD_SHARED")
-GENIUS = (
-    (Path(SHARED) if SHARED else Path(__file__).resolve().parents[3] / "shared") / "data" / "genius"
-)
+GENIUS = shared_dir("data", "genius")
 
 
 def run(*args: str) -> tuple[int, str, str]:
