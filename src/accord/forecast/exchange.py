@@ -22,7 +22,8 @@ import numpy as np
 
 from accord.forecast.baselines import table_baselines
 from accord.forecast.data import FloatArray, Progress, StakeholderTable, Ticker
-from accord.forecast.exchange_kernel import VALID, RoundState, calculate, generate
+from accord.forecast.exchange_eval import Draws, calculate
+from accord.forecast.exchange_kernel import VALID, Buffers, RoundState, generate
 from accord.forecast.realise import Realised, realise
 from accord.forecast.results import ExchangeForecast, ExchangeRound, RealizedExchange
 
@@ -51,15 +52,15 @@ def exchange_model(
     draw comes from a generator seeded with ``seed``. ``progress(done, total)`` is
     called after every round."""
     p = _check(table, rounds, variant, p)
-    rng = np.random.default_rng(seed)
-    rex = (p, rng) if p else None
+    draws = Draws(np.random.default_rng(seed))
+    buffers = Buffers()
     s, c = _weights(table)
     x = np.nan_to_num(table.scaled())
     eligible = table.present & (s > 0) & (c > 0)
     records: list[ExchangeRound] = []
     ticker = Ticker(rounds, progress)
     for number in range(1, rounds + 1):
-        record, x = _round(table, number, x, s, c, eligible, rex, rng, random_ties)
+        record, x = _round(table, number, x, s, c, eligible, p or 0.0, draws, random_ties, buffers)
         records.append(record)
         ticker.advance()
     settings: dict[str, float | int | str | bool | None] = {
@@ -110,22 +111,18 @@ def _round(
     s: FloatArray,
     c: FloatArray,
     eligible: np.ndarray,
-    rex: tuple[float, np.random.Generator] | None,
-    rng: np.random.Generator,
+    p: float,
+    draws: Draws,
     random_ties: bool,
+    buffers: Buffers,
 ) -> tuple[ExchangeRound, FloatArray]:
-    state = RoundState.start(x, s, c)
+    state = RoundState.start(x, s, c, buffers)
     start_nbs = state.nbs.copy()
-    cands = generate(state, eligible)
-    calculate(cands, state, np.arange(len(cands)), rex)
+    cands = generate(state, eligible, buffers)
+    calculate(cands, state, np.arange(len(cands)), p, draws)
     n_valid = int(np.count_nonzero(cands.data[:, VALID]))
-    done = realise(cands, state, rex, rng if random_ties else None)
-    voting, following = x.copy(), x.copy()
-    for e in done:
-        for actor, issue, y in ((e.i, e.i_supply, e.i_y), (e.j, e.j_supply, e.j_y)):
-            voting[actor, issue] = y
-            weight = (1.0 - s[actor, issue]) * SALIENCE_WEIGHT + FIXED_WEIGHT
-            following[actor, issue] = weight * y + (1.0 - weight) * x[actor, issue]
+    done = realise(cands, state, p, draws, random_ties, buffers)
+    voting, following = _votes(x, s, done)
     voting_nbs = _nbs(voting, s, c)
     record = ExchangeRound(
         round=number,
@@ -134,7 +131,7 @@ def _round(
         n_candidate_exchanges=len(cands),
         n_valid_candidates=n_valid,
         n_realized_exchanges=len(done),
-        realized=tuple(_realized(table, x, e) for e in done),
+        realized=_realized(table, done),
         voting_positions=_positions(table, voting),
         positions_after_round=_positions(table, following),
     )
@@ -147,29 +144,62 @@ def _by_issue(table: StakeholderTable, values: FloatArray) -> dict[str, float]:
 
 def _positions(table: StakeholderTable, x: FloatArray) -> dict[str, dict[str, float]]:
     present = table.present
-    return {
-        issue: {
-            actor: float(table.unscale(x[a, d], d))
-            for a, actor in enumerate(table.actors)
-            if present[a, d]
+    result: dict[str, dict[str, float]] = {}
+    for d, issue in enumerate(table.issues):
+        values = table.unscale(x[:, d], d).tolist()
+        result[issue] = {
+            actor: value
+            for actor, value, here in zip(table.actors, values, present[:, d], strict=True)
+            if here
         }
-        for d, issue in enumerate(table.issues)
-    }
+    return result
 
 
-def _realized(table: StakeholderTable, x: FloatArray, e: Realised) -> RealizedExchange:
-    return RealizedExchange(
-        i=table.actors[e.i],
-        i_supply=table.issues[e.i_supply],
-        i_x=float(table.unscale(e.i_x, e.i_supply)),
-        i_y=float(table.unscale(e.i_y, e.i_supply)),
-        j=table.actors[e.j],
-        j_supply=table.issues[e.j_supply],
-        j_x=float(table.unscale(e.j_x, e.j_supply)),
-        j_y=float(table.unscale(e.j_y, e.j_supply)),
-        gain=e.gain,
-        gain_i=e.gain_i,
-        gain_j=e.gain_j,
+def _votes(x: FloatArray, s: FloatArray, done: Realised) -> tuple[FloatArray, FloatArray]:
+    """Voting positions (each supplier's last voting position on an issue; unchanged
+    where it supplied nothing) and next round's start positions."""
+    actor, issue = done.actor.ravel(), done.supply.ravel()  # (i, j) of each exchange, in order
+    y = done.values[:, [1, 3]].ravel()
+    _, last_reversed = np.unique((actor * x.shape[1] + issue)[::-1], return_index=True)
+    last = len(actor) - 1 - last_reversed
+    a, d, y = actor[last], issue[last], y[last]
+    voting, following = x.copy(), x.copy()
+    voting[a, d] = y
+    weight = (1.0 - s[a, d]) * SALIENCE_WEIGHT + FIXED_WEIGHT
+    following[a, d] = weight * y + (1.0 - weight) * x[a, d]
+    return voting, following
+
+
+def _realized(table: StakeholderTable, done: Realised) -> tuple[RealizedExchange, ...]:
+    """The realised exchanges on the issues' own scales."""
+    if len(done) == 0:
+        return ()
+    span = table.upper - table.lower  # as StakeholderTable.unscale, vectorised
+    scaled = []
+    for side, (x_col, y_col) in enumerate(((0, 1), (2, 3))):
+        d = done.supply[:, side]
+        for column in (x_col, y_col):
+            values = done.values[:, column] * span[d] / 100.0
+            values += table.lower[d]
+            scaled.append(values.tolist())
+    names = [[table.actors[a] for a in done.actor[:, side].tolist()] for side in (0, 1)]
+    issues = [[table.issues[d] for d in done.supply[:, side].tolist()] for side in (0, 1)]
+    gains = done.values[:, 4:].tolist()
+    return tuple(
+        RealizedExchange(
+            i=names[0][k],
+            i_supply=issues[0][k],
+            i_x=scaled[0][k],
+            i_y=scaled[1][k],
+            j=names[1][k],
+            j_supply=issues[1][k],
+            j_x=scaled[2][k],
+            j_y=scaled[3][k],
+            gain=gains[k][0],
+            gain_i=gains[k][1],
+            gain_j=gains[k][2],
+        )
+        for k in range(len(done))
     )
 
 

@@ -3,13 +3,19 @@
 Repeatedly realise the valid candidate exchange with the highest gain; every remaining
 candidate that shares an (actor, supply issue) with it starts from the new voting
 position, every one that shares an (actor, demand issue) sees the NBS shift it caused,
-and all of them are recalculated together; invalid ones are dropped. Candidates are
-found through per-key indexes, and the search for the best one runs over a live set
-that is compacted as candidates die, so each step costs little more than the
-candidates it touches.
+and all of them are recalculated together; invalid ones are dropped.
+
+The loop is sequential by definition — each realisation changes the candidates the
+next choice depends on — so it is compiled (:mod:`accord.engine.jit`): candidates are
+found through per-key indexes (a counting sort of the (actor, issue) keys), the best
+one through a 16-ary max-tournament tree over the live candidates' gains
+(:mod:`accord.forecast.maxtree`: leftmost maximum, a few cache lines per change), so a
+realisation costs little more than the candidates it touches.
 
 Ties follow Decide's stable sort: among equal gains the candidate that was ahead in
-the previous step's order wins — by earlier gains, then by generation order.
+the previous step's order wins — by earlier gains, then by generation order. The
+compiled loop stops at a tie; the order is decided here from the log of gain changes
+it keeps, and the loop resumes with the winner.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from functools import cmp_to_key
 
 import numpy as np
 
+from accord.engine.jit import jit
 from accord.forecast.data import FloatArray
+from accord.forecast.exchange_eval import Draws, evaluate_rows
 from accord.forecast.exchange_kernel import (
     GAIN,
     HNEG,
@@ -29,237 +37,188 @@ from accord.forecast.exchange_kernel import (
     PER_SIDE,
     SGAIN,
     VALID,
-    WIDTH,
     XS,
+    Buffers,
     Candidates,
     IntArray,
     RoundState,
     Y,
-    col,
-    evaluate,
 )
+from accord.forecast.maxtree import layout, tree_build, tree_root, tree_set, tree_top
 
 __all__ = ["TIE", "Realised", "realise"]
 
 TIE = 1e-12
 """Relative difference below which two gains count as equal (Decide compares Decimals)."""
 
+_DONE, _TIED, _GROW_LOG, _NEED_DRAWS = range(4)
+"""Why the compiled loop returned."""
+_STEP, _LOG_LEN, _DRAW_POS, _FORCED, _N_DONE = range(5)
+"""Slots of the loop's counters (kept between calls)."""
+_FIELDS = (XS, Y, PER_SIDE + XS, PER_SIDE + Y, GAIN, SGAIN, PER_SIDE + SGAIN)
+"""Row fields recorded for each realised exchange, as :attr:`Realised.values` columns."""
+
 
 @dataclass(frozen=True)
 class Realised:
-    """A realised exchange on the 0..100 scale (indices into the table)."""
+    """The exchanges realised in a round, in order (indices into the table; positions
+    on 0..100): candidate ``index``, actors and supply issues ``[k, side]``, and
+    ``values[k]`` = (i_x, i_y, j_x, j_y, gain, gain_i, gain_j)."""
 
-    i: int
-    i_supply: int
-    i_x: float
-    i_y: float
-    j: int
-    j_supply: int
-    j_x: float
-    j_y: float
-    gain: float
-    gain_i: float
-    gain_j: float
+    index: IntArray
+    actor: IntArray
+    supply: IntArray
+    values: FloatArray
 
-
-class _Index:
-    """Candidate sides by (actor, issue) key, as CSR lists of side offsets and candidates."""
-
-    def __init__(self, keys: IntArray, n_keys: int) -> None:
-        flat = keys.ravel()
-        order = np.argsort(flat, kind="stable")
-        self.starts: list[int] = np.searchsorted(flat[order], np.arange(n_keys + 1)).tolist()
-        self.cands: IntArray = order % keys.shape[1]
-        self.base: IntArray = self.cands * WIDTH + order // keys.shape[1] * PER_SIDE
-        """Flat offset in ``Candidates.data`` of each side's first field."""
-
-    def find(self, key: int) -> tuple[IntArray, IntArray]:
-        """The (side offsets, candidates) whose key is ``key``."""
-        lo, hi = self.starts[key], self.starts[key + 1]
-        return self.base[lo:hi], self.cands[lo:hi]
-
-
-class _Live:
-    """The live candidates' gains, compacted when half of them have died. Every live
-    candidate is a member; dead members score -inf."""
-
-    def __init__(self, gain: FloatArray, valid: np.ndarray) -> None:
-        self.position = np.full(len(gain), -1, dtype=np.int64)
-        self._rebuild(np.flatnonzero(valid), gain)
-
-    def _rebuild(self, members: IntArray, gain: FloatArray) -> None:
-        self.position[:] = -1
-        self.members = members
-        self.position[members] = np.arange(len(members))
-        self.score = gain[members].astype(np.float64)
-        self.count = len(members)
-
-    def best(self) -> tuple[int, float, float]:
-        """The best live candidate, its gain and the best gain of the others."""
-        if self.count == 0:
-            return -1, -np.inf, -np.inf
-        score = self.score
-        k = int(np.argmax(score))
-        top = float(score[k])
-        score[k] = -np.inf
-        second = float(np.max(score))
-        score[k] = top
-        return int(self.members[k]), top, second
-
-    def tied(self, threshold: float) -> IntArray:
-        return self.members[self.score >= threshold]
-
-    def kill(self, top: int) -> None:
-        self.score[self.position[top]] = -np.inf
-        self.count -= 1
-
-    def update(self, idx: IntArray, now: np.ndarray, new: FloatArray, gain: FloatArray) -> None:
-        """Live candidates ``idx`` are now alive where ``now``, with gains ``new``."""
-        self.score[self.position[idx]] = np.where(now, new, -np.inf)
-        self.count += int(np.count_nonzero(now)) - len(idx)
-        if self.count * 2 < len(self.members):
-            self._rebuild(self.members[self.score > -np.inf], gain)
-
-
-class _Gains:
-    """The log of gain changes, to replay Decide's stable-sort order on ties."""
-
-    def __init__(self, cands: Candidates) -> None:
-        self.initial = cands.data[:, GAIN].copy()
-        self.log: list[tuple[int, IntArray, FloatArray]] = []
-
-    def record(self, step: int, idx: IntArray, gains: FloatArray) -> None:
-        self.log.append((step, idx, gains.copy()))
-
-    def history(self, tied: IntArray, step: int) -> FloatArray:
-        """Gains of ``tied`` at the start of steps 0..step-1 (columns)."""
-        table = np.repeat(self.initial[tied][:, None], max(step, 1), axis=1)
-        for when, idx, gains in self.log:
-            if when >= step:
-                continue
-            hit = np.isin(idx, tied)
-            for c, g in zip(idx[hit], gains[hit], strict=True):
-                table[np.flatnonzero(tied == c)[0], when:] = g
-        return table[:, :step]
+    def __len__(self) -> int:
+        return len(self.index)
 
 
 def realise(
     cands: Candidates,
     state: RoundState,
-    rex: tuple[float, np.random.Generator] | None,
-    tie_rng: np.random.Generator | None,
-) -> list[Realised]:
-    """Realise exchanges until no valid candidate is left; returns them in order."""
-    n_issues = state.x.shape[1]
-    n_keys = state.x.shape[0] * n_issues
-    by_supply = _Index(cands.actor * n_issues + cands.supply, n_keys)
-    by_demand = _Index(cands.actor * n_issues + cands.demand, n_keys)
-    alive = cands.data[:, VALID] > 0
-    gain = cands.data[:, GAIN]
-    live = _Live(gain, alive)
-    gains = _Gains(cands)
-    done: list[Realised] = []
-    step = 0
+    p: float,
+    draws: Draws | None,
+    random_ties: bool,
+    buffers: Buffers | None = None,
+) -> Realised:
+    """Realise exchanges until no valid candidate is left (REX's split with ``p > 0``;
+    ``random_ties``: a fair coin between the first two of tied candidates; both draw
+    from ``draws``)."""
+    loop = _Loop(cands, state, p, draws, buffers or Buffers())
     while True:
-        top, best, second = live.best()
-        if top < 0 or best == -np.inf:
-            return done
-        threshold = best - TIE * abs(best)
-        if second >= threshold:
-            top = _break_tie(live.tied(threshold), gains, step, tie_rng)
-        alive[top] = False
-        live.kill(top)
-        done.append(_snapshot(cands, top))
-        affected = _touch(cands, state, top, by_supply, by_demand, alive, n_issues)
-        now, new = evaluate(cands, state, affected, rex)
-        alive[affected] = now
-        live.update(affected, now, new, cands.data[:, GAIN])
-        step += 1
-        gains.record(step, affected, new)
+        status = loop.run()
+        if status == _DONE:
+            return loop.result()
+        if status == _GROW_LOG:
+            loop.grow_log()
+        elif status == _NEED_DRAWS:
+            loop.refill()
+        else:
+            loop.force(_break_tie(loop, draws if random_ties else None))
 
 
-def _snapshot(cands: Candidates, e: int) -> Realised:
-    row = cands.data[e]
-    return Realised(
-        int(cands.actor[0, e]),
-        int(cands.supply[0, e]),
-        float(row[col(0, XS)]),
-        float(row[col(0, Y)]),
-        int(cands.actor[1, e]),
-        int(cands.supply[1, e]),
-        float(row[col(1, XS)]),
-        float(row[col(1, Y)]),
-        float(row[GAIN]),
-        float(row[col(0, SGAIN)]),
-        float(row[col(1, SGAIN)]),
-    )
+class _Loop:
+    """The compiled loop's arrays and counters for one round."""
+
+    def __init__(
+        self, cands: Candidates, state: RoundState, p: float, draws: Draws | None, buffers: Buffers
+    ) -> None:
+        n_issues, n_actors = state.x.shape[1], state.x.shape[0]
+        n_keys = n_actors * n_issues
+        self.cands, self.p, self.draws = cands, p, draws
+        self.n_issues, self.n_actors = n_issues, n_actors
+        self.by_supply = _index(cands.actor * n_issues + cands.supply, n_keys, buffers, "sup")
+        self.by_demand = _index(cands.actor * n_issues + cands.demand, n_keys, buffers, "dem")
+        widest = [
+            int(np.diff(index[0]).max(initial=0)) for index in (self.by_supply, self.by_demand)
+        ]
+        self.max_affected = 2 * sum(widest)
+        n = len(cands)
+        self.buffers = buffers
+        self.alive = cands.data[:, VALID] > 0
+        self.initial = cands.data[:, GAIN].copy()
+        self.offsets = layout(n)
+        self.tree = buffers.get("tree", (int(self.offsets[-1]),))
+        tree_build(self.tree, self.offsets, self.initial, self.alive)
+        self.scratch = buffers.get("scratch", (max(self.max_affected, 1),), np.int64)
+        self.done_idx = buffers.get("done_idx", (n,), np.int64)
+        self.done_values = buffers.get("done_values", (n, len(_FIELDS)))
+        capacity = max(1 << 16, 4 * self.max_affected)
+        self.log_when = buffers.get("log_when", (capacity,), np.int64)
+        self.log_idx = buffers.get("log_idx", (capacity,), np.int64)
+        self.log_gain = buffers.get("log_gain", (capacity,))
+        self.counters = np.zeros(5, dtype=np.int64)
+        self.counters[_FORCED] = -1
+        self.state = state
+        self.x = np.ascontiguousarray(state.x).ravel()
+        self.cs = np.ascontiguousarray(state.cs).ravel()
+
+    def run(self) -> int:
+        draws = self.draws
+        buffer = draws.buffer if draws is not None else np.empty(0)
+        if draws is not None:
+            self.counters[_DRAW_POS] = draws.pos
+        cands, state = self.cands, self.state
+        status: int = _run(
+            cands.data,
+            cands.seen,
+            cands.actor,
+            cands.supply,
+            cands.demand,
+            self.by_supply,
+            self.by_demand,
+            self.alive,
+            (self.tree, self.offsets),
+            self.scratch,
+            (state.g_off.ravel(), state.g_val.ravel(), state.g_has.ravel(), self.x, self.cs),
+            self.n_issues,
+            self.n_actors,
+            self.done_idx,
+            self.done_values,
+            (self.log_when, self.log_idx, self.log_gain),
+            self.p,
+            buffer,
+            self.counters,
+            self.max_affected,
+        )
+        if draws is not None:
+            draws.pos = int(self.counters[_DRAW_POS])
+        return status
+
+    def grow_log(self) -> None:
+        size = 2 * len(self.log_idx)
+        self.log_when = self.buffers.grow("log_when", self.log_when, size)
+        self.log_idx = self.buffers.grow("log_idx", self.log_idx, size)
+        self.log_gain = self.buffers.grow("log_gain", self.log_gain, size)
+
+    def refill(self) -> None:
+        if self.draws is None:
+            raise RuntimeError("REX needs draws")
+        self.draws.ensure(3 * self.max_affected)
+
+    def force(self, top: int) -> None:
+        self.counters[_FORCED] = top
+
+    @property
+    def step(self) -> int:
+        return int(self.counters[_STEP])
+
+    def tied(self) -> IntArray:
+        """The live candidates whose gain ties the best one (ascending)."""
+        best = float(tree_root(self.tree, self.offsets))
+        gain = self.cands.data[:, GAIN]
+        tied: IntArray = np.flatnonzero(self.alive & (gain >= best - TIE * abs(best)))
+        return tied
+
+    def history(self, tied: IntArray) -> FloatArray:
+        """Gains of ``tied`` at the start of steps 0..step-1 (columns)."""
+        step = self.step
+        table = np.repeat(self.initial[tied][:, None], max(step, 1), axis=1)
+        length = int(self.counters[_LOG_LEN])
+        when, idx = self.log_when[:length], self.log_idx[:length]
+        hits = np.flatnonzero((when < step) & np.isin(idx, tied))
+        rows = np.searchsorted(tied, idx[hits])
+        for row, at, gain in zip(rows, when[hits], self.log_gain[hits], strict=True):
+            table[row, at:] = gain
+        return table[:, :step]
+
+    def result(self) -> Realised:
+        n = int(self.counters[_N_DONE])
+        index = self.done_idx[:n].copy()
+        return Realised(
+            index,
+            self.cands.actor[:, index].T.copy(),
+            self.cands.supply[:, index].T.copy(),
+            self.done_values[:n].copy(),
+        )
 
 
-def _touch(
-    cands: Candidates,
-    state: RoundState,
-    e: int,
-    by_supply: _Index,
-    by_demand: _Index,
-    alive: np.ndarray,
-    n_issues: int,
-) -> IntArray:
-    """Apply realised exchange ``e`` to the candidates it affects; return them
-    (sorted)."""
-    actors: list[int] = cands.actor[:, e].tolist()
-    supplies: list[int] = cands.supply[:, e].tolist()
-    demands: list[int] = cands.demand[:, e].tolist()
-    ys = (float(cands.data[e, col(0, Y)]), float(cands.data[e, col(1, Y)]))
-    restart: list[tuple[IntArray, IntArray, float]] = []
-    touched: list[IntArray] = []
-    for k in (0, 1):
-        actor, supply = actors[k], supplies[k]
-        state.announce(actors[1 - k], supply, actor, ys[k])
-        offsets, same = by_supply.find(actor * n_issues + supply)
-        keep = alive[same]
-        restart.append((offsets[keep], same[keep], ys[k]))
-        _, demand = by_demand.find(actor * n_issues + demands[k])
-        touched += [restart[-1][1], demand[alive[demand]]]
-    _restart(cands, restart)
-    return _sorted_unique(np.concatenate(touched))
-
-
-def _restart(cands: Candidates, restart: list[tuple[IntArray, IntArray, float]]) -> None:
-    """Restart the given candidate sides (flat offsets) from their supplier's new
-    voting position.
-
-    Decide keeps the candidate's current move in the actor's ``moves`` list (direction
-    and budget checks) and restarts it from the voting position."""
-    (base0, _, y0), (base1, _, y1) = restart
-    if len(base0) + len(base1) == 0:
-        return
-    flat = cands.data.ravel()
-    base = np.concatenate([base0, base1])
-    move = flat[base + MOVE]
-    flat[base + HSUM] += move
-    flat[base + HPOS] = np.maximum(flat[base + HPOS], move >= 0)
-    flat[base + HNEG] = np.maximum(flat[base + HNEG], move <= 0)
-    flat[base + XS] = np.repeat([y0, y1], [len(base0), len(base1)])
-
-
-def _sorted_unique(values: IntArray) -> IntArray:
-    """``np.unique`` for small integer arrays (a sort and a mask beat its hash table)."""
-    ordered = np.sort(values)
-    if len(ordered) < 2:
-        return ordered
-    keep = np.empty(len(ordered), dtype=bool)
-    keep[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
-    unique: IntArray = ordered[keep]
-    return unique
-
-
-def _break_tie(
-    tied: IntArray, gains: _Gains, step: int, tie_rng: np.random.Generator | None
-) -> int:
+def _break_tie(loop: _Loop, coin: Draws | None) -> int:
     """The first of equal-gain candidates in Decide's list order (earlier gains, then
-    generation order); with ``tie_rng``, a fair coin between the first two."""
-    history = gains.history(tied, step)
+    generation order); with ``coin``, a fair coin between the first two."""
+    tied = loop.tied()
+    history = loop.history(tied)
 
     def compare(a: int, b: int) -> int:
         for step_back in range(history.shape[1] - 1, -1, -1):
@@ -269,6 +228,227 @@ def _break_tie(
         return -1 if tied[a] < tied[b] else 1
 
     ranked = sorted(range(len(tied)), key=cmp_to_key(compare))
-    if tie_rng is not None and tie_rng.random() >= 0.5:
+    if coin is not None and coin.next() >= 0.5:
         return int(tied[ranked[1]])
     return int(tied[ranked[0]])
+
+
+def _index(
+    keys: IntArray, n_keys: int, buffers: Buffers, name: str
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Candidate sides by (actor, issue) key: ``(starts, ends, candidate, side)``; key
+    k's entries are ``starts[k]:ends[k]``. Entries of dead candidates are dropped as
+    they are met (:func:`_live_entries`), so ``ends`` shrinks."""
+    n = keys.shape[1]
+    starts = buffers.get(f"{name}_starts", (n_keys + 1,), np.int64)
+    ends = buffers.get(f"{name}_ends", (n_keys,), np.int64)
+    cand = buffers.get(f"{name}_cand", (2 * n,), np.int64)
+    side = buffers.get(f"{name}_side", (2 * n,), np.int64)
+    _counting_sort(keys, starts, ends, cand, side)
+    return starts, ends, cand, side
+
+
+@jit
+def _counting_sort(
+    keys: IntArray, starts: IntArray, ends: IntArray, cand: IntArray, side: IntArray
+) -> None:
+    """Fill a key index by counting sort (side 0 first, candidates ascending)."""
+    n = keys.shape[1]
+    starts[:] = 0
+    for which in range(2):
+        for c in range(n):
+            starts[keys[which, c] + 1] += 1
+    for k in range(len(ends)):
+        starts[k + 1] += starts[k]
+    ends[:] = starts[:-1]
+    for which in range(2):
+        for c in range(n):
+            t = ends[keys[which, c]]
+            cand[t] = c
+            side[t] = which
+            ends[keys[which, c]] += 1
+
+
+@jit
+def _live_entries(
+    index: tuple[IntArray, IntArray, IntArray, IntArray], key: int, alive: np.ndarray
+) -> tuple[int, int]:
+    """The range of key ``key``'s entries after dropping those of dead candidates (a
+    dead candidate never comes back: only live ones are recalculated). Entry order
+    does not matter to the callers."""
+    starts, ends, cand, side = index
+    t, end = starts[key], ends[key]
+    while t < end:
+        if alive[cand[t]]:
+            t += 1
+        else:
+            end -= 1
+            cand[t], side[t] = cand[end], side[end]
+    ends[key] = end
+    return starts[key], end
+
+
+@jit
+def _announce(
+    shifts: tuple[FloatArray, FloatArray, np.ndarray, FloatArray, FloatArray],
+    demander: int,
+    issue: int,
+    supplier: int,
+    y: float,
+    n_issues: int,
+    n_actors: int,
+) -> None:
+    """Record that ``supplier`` moved on ``issue`` to ``y`` in an exchange with
+    ``demander``. A second move keeps the value nearer the start position (Decide's
+    ``update_updates``)."""
+    g_off, g_val, g_has, x, cs = shifts
+    key = demander * n_issues + issue
+    at = key * n_actors + supplier
+    start = x[supplier * n_issues + issue]
+    seen = g_val[at]
+    new = y
+    if g_has[at] and start <= seen:  # keep the nearer to the start: the smaller
+        new = y if y < seen else seen
+    elif g_has[at]:  # the larger
+        new = y if y > seen else seen
+    g_off[key] += cs[supplier * n_issues + issue] * (new - seen)
+    g_val[at] = new
+    g_has[at] = True
+
+
+@jit
+def _restart(data: FloatArray, c: int, o: int, y: float) -> None:
+    """Restart a candidate side from its supplier's new voting position. Decide keeps
+    the candidate's current move in the actor's ``moves`` list (direction and budget
+    checks) and restarts it from the voting position."""
+    move = data[c, o + MOVE]
+    data[c, o + HSUM] += move
+    if move >= 0.0:
+        data[c, o + HPOS] = 1.0
+    if move <= 0.0:
+        data[c, o + HNEG] = 1.0
+    data[c, o + XS] = y
+
+
+@jit
+def _touch(
+    data: FloatArray,
+    e: int,
+    actor: IntArray,
+    supply: IntArray,
+    demand: IntArray,
+    by_supply: tuple[IntArray, IntArray, IntArray, IntArray],
+    by_demand: tuple[IntArray, IntArray, IntArray, IntArray],
+    alive: np.ndarray,
+    out: IntArray,
+    shifts: tuple[FloatArray, FloatArray, np.ndarray, FloatArray, FloatArray],
+    n_issues: int,
+    n_actors: int,
+) -> int:
+    """Apply realised exchange ``e``: announce both shifts, restart the live candidate
+    sides with the same (actor, supply issue); write the candidates to recalculate
+    into ``out`` (ascending, each once) and return how many."""
+    count = 0
+    for k in range(2):
+        a = actor[k, e]
+        y = data[e, k * PER_SIDE + Y]
+        _announce(shifts, actor[1 - k, e], supply[k, e], a, y, n_issues, n_actors)
+        first, end = _live_entries(by_supply, a * n_issues + supply[k, e], alive)
+        for t in range(first, end):
+            _restart(data, by_supply[2][t], by_supply[3][t] * PER_SIDE, y)
+            out[count] = by_supply[2][t]
+            count += 1
+        first, end = _live_entries(by_demand, a * n_issues + demand[k, e], alive)
+        for t in range(first, end):
+            out[count] = by_demand[2][t]
+            count += 1
+    return _sort_unique(out[:count])
+
+
+@jit
+def _sort_unique(values: IntArray) -> int:
+    """Sort ``values`` in place, move the distinct ones to the front; return how many."""
+    values.sort()
+    kept = 0
+    for k in range(len(values)):
+        if kept == 0 or values[k] != values[kept - 1]:
+            values[kept] = values[k]
+            kept += 1
+    return kept
+
+
+@jit
+def _run(
+    data: FloatArray,
+    seen: IntArray,
+    actor: IntArray,
+    supply: IntArray,
+    demand: IntArray,
+    by_supply: tuple[IntArray, IntArray, IntArray, IntArray],
+    by_demand: tuple[IntArray, IntArray, IntArray, IntArray],
+    alive: np.ndarray,
+    maxtree: tuple[FloatArray, IntArray],
+    scratch: IntArray,
+    shifts: tuple[FloatArray, FloatArray, np.ndarray, FloatArray, FloatArray],
+    n_issues: int,
+    n_actors: int,
+    done_idx: IntArray,
+    done_values: FloatArray,
+    log: tuple[IntArray, IntArray, FloatArray],
+    p: float,
+    draws: FloatArray,
+    counters: IntArray,
+    max_affected: int,
+) -> int:
+    """Realise exchanges until none is valid (``_DONE``), the best gain is tied
+    (``_TIED``: the caller picks one and sets ``counters[_FORCED]``), or the log or the
+    draws need more room."""
+    log_when, log_idx, log_gain = log
+    tree, offsets = maxtree
+    g_off, g_val = shifts[0], shifts[1]
+    while True:
+        if counters[_LOG_LEN] + max_affected > len(log_idx):
+            return _GROW_LOG
+        if p > 0.0 and counters[_DRAW_POS] + 3 * max_affected > len(draws):
+            return _NEED_DRAWS
+        top = counters[_FORCED]
+        if top >= 0:
+            counters[_FORCED] = -1
+        else:
+            best = tree_root(tree, offsets)
+            if best == -np.inf:
+                return _DONE
+            top = tree_top(tree, offsets)
+            tree_set(tree, offsets, top, -np.inf)
+            second = tree_root(tree, offsets)
+            tree_set(tree, offsets, top, best)
+            if second >= best - TIE * abs(best):
+                return _TIED
+        alive[top] = False
+        tree_set(tree, offsets, top, -np.inf)
+        n_done = counters[_N_DONE]
+        done_idx[n_done] = top
+        for k in range(len(_FIELDS)):
+            done_values[n_done, k] = data[top, _FIELDS[k]]
+        counters[_N_DONE] = n_done + 1
+        step = counters[_STEP] + 1
+        count = _touch(
+            data, top, actor, supply, demand, by_supply, by_demand, alive, scratch, shifts,
+            n_issues, n_actors,
+        )  # fmt: skip
+        affected = scratch[:count]
+        counters[_DRAW_POS] = evaluate_rows(
+            data, seen, g_off, g_val, affected, p, draws, counters[_DRAW_POS]
+        )
+        at = counters[_LOG_LEN]
+        for k in range(count):
+            c = affected[k]
+            gain = data[c, GAIN]
+            now = data[c, VALID] > 0.0
+            alive[c] = now
+            tree_set(tree, offsets, c, gain if now else -np.inf)
+            log_when[at + k] = step
+            log_idx[at + k] = c
+            log_gain[at + k] = gain
+        counters[_LOG_LEN] = at + count
+        counters[_STEP] = step

@@ -9,6 +9,9 @@ is re-derived from X's new gain (``r_Y = (G' + r_X s_X,sup)/s_X,dem``); shifts a
 capped at full moves and at the partner's position for the NBS, as in Equal Gain.
 p = 0 is Equal Gain. The exchange keeps its equal gain G as its priority.
 
+Compiled per row (:mod:`accord.engine.jit`); :func:`accord.forecast.exchange_eval.evaluate_rows`
+calls it for each candidate that passed the Equal Gain checks, with its draws.
+
 The Decide code's own ``eu_max`` formula and its NBS-cap branch differ from this
 reading (see ``docs/how-to/forecast.md``); its REX runs are therefore compared as
 distributions, not value by value.
@@ -16,118 +19,109 @@ distributions, not value by value.
 
 from __future__ import annotations
 
-import numpy as np
-
+from accord.engine.jit import jit
 from accord.forecast.data import FloatArray
 from accord.forecast.exchange_kernel import (
+    CS,
+    PER_SIDE,
+    S_DEM,
+    S_SUP,
     SGAIN,
     VALID,
-    Block,
-    BoolArray,
-    RoundState,
-    Sides,
+    XD,
+    XS,
+    IntArray,
+    W,
     Y,
-    adjusted_nbs,
-    move_valid,
-    nbs_passes,
-    store_move,
 )
+from accord.forecast.exchange_rows import nbs_seen, side_valid, store_move
 
-__all__ = ["randomise"]
+__all__ = ["randomise_row"]
 
 
-def randomise(
-    block: Block, state: RoundState, rows: BoolArray, p: float, rng: np.random.Generator
+@jit
+def randomise_row(
+    data: FloatArray,
+    e: int,
+    keys: IntArray,
+    g_off: FloatArray,
+    g_val: FloatArray,
+    p: float,
+    u: float,
+    v: float,
+    z: float,
 ) -> None:
-    """Re-split the gains of the block's ``rows`` (draws u, v, z for each, in order)."""
-    count = int(np.count_nonzero(rows))
-    if count == 0:
-        return
-    draws = np.zeros((3, len(rows)))
-    draws[:, rows] = rng.random((3, count))
-    u, v, z = draws
-    for a, pick in ((0, rows & (u < 0.5)), (1, rows & (u >= 0.5))):
-        if np.any(pick):
-            _randomise_side(block, state, a, pick, v, z, p)
-
-
-def _randomise_side(
-    block: Block, state: RoundState, a: int, pick: BoolArray, v: FloatArray, z: FloatArray, p: float
-) -> None:
-    sd = Sides(block, state, a)
-    equal = block.rows[:, SGAIN]
-    full_x = np.abs(sd.xd_b - sd.xs_a) * sd.cs_a / sd.w_a
-    full_y = np.abs(sd.xd_a - sd.xs_b) * sd.cs_b / sd.w_b
-    target = np.where(
-        v < 0.5, equal + p * z * (_max_gain(sd, full_x, full_y) - equal), equal - p * z * equal
-    )
+    """Re-split the gain of candidate ``e`` with draws ``u, v, z``; writes both sides'
+    moves, voting positions and gains (``SGAIN``) and the candidate's validity."""
+    a = 0 if u < 0.5 else 1
+    o, ob = a * PER_SIDE, (1 - a) * PER_SIDE
+    equal = data[e, SGAIN]
+    s_a_sup, s_a_dem = data[e, o + S_SUP], data[e, o + S_DEM]
+    s_b_sup, s_b_dem = data[e, ob + S_SUP], data[e, ob + S_DEM]
+    full_x = abs(data[e, ob + XD] - data[e, o + XS]) * data[e, o + CS] / data[e, o + W]
+    full_y = abs(data[e, o + XD] - data[e, ob + XS]) * data[e, ob + CS] / data[e, ob + W]
+    if v < 0.5:
+        best = _max_gain(full_x, full_y, s_a_sup, s_a_dem, s_b_sup, s_b_dem)
+        target = equal + p * z * (best - equal)
+    else:
+        target = equal - p * z * equal
     r_x = full_x
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r_y = (target + r_x * sd.s_a_sup) / sd.s_a_dem
-        over = r_y > full_y
-        r_y = np.where(over, full_y, r_y)
-        r_x = np.where(over, np.maximum((sd.s_a_dem * r_y - target) / sd.s_a_sup, 0.0), r_x)
-    _place(block, sd, r_x, r_y, pick, full_x=~over, full_y=over)
-    r_x, r_y = _nbs_caps(block, state, sd, r_x, r_y, target, pick)
-    gain_x = sd.s_a_dem * r_y - sd.s_a_sup * r_x
-    gain_y = sd.s_b_dem * r_x - sd.s_b_sup * r_y
-    block.put(a, SGAIN, gain_x, pick)
-    block.put(sd.b, SGAIN, gain_y, pick)
-    valid = move_valid(block, a) & move_valid(block, sd.b) & (gain_x >= -1e-12) & (gain_y >= -1e-12)
-    block.rows[pick, VALID] = valid[pick]
+    r_y = (target + r_x * s_a_sup) / s_a_dem
+    over = r_y > full_y
+    if over:
+        r_y = full_y
+        r_x = _at_least_zero((s_a_dem * r_y - target) / s_a_sup)
+    _place(data, e, o, ob, r_x, r_y, not over, over)
+    for side in (a, 1 - a):  # keep each issue's NBS from passing the partner
+        os, oo = side * PER_SIDE, (1 - side) * PER_SIDE
+        nbs0 = nbs_seen(data, e, os, keys, g_off, g_val, data[e, os + XS])
+        nbs1 = nbs_seen(data, e, os, keys, g_off, g_val, data[e, os + Y])
+        partner = data[e, oo + XD]
+        if not (partner - nbs0) * (partner - nbs1) < 0.0:
+            continue
+        room = abs(partner - nbs0)
+        if side == a:  # the other shift is re-derived so that X keeps its drawn gain
+            r_x = room
+            r_y = (target + r_x * s_a_sup) / s_a_dem
+        else:
+            r_y = room
+            r_x = _at_least_zero((s_a_dem * r_y - target) / s_a_sup)
+        _place(data, e, o, ob, r_x, r_y, False, False)
+    gain_x = s_a_dem * r_y - s_a_sup * r_x
+    gain_y = s_b_dem * r_x - s_b_sup * r_y
+    data[e, o + SGAIN] = gain_x
+    data[e, ob + SGAIN] = gain_y
+    valid = (
+        side_valid(data, e, o) and side_valid(data, e, ob) and gain_x >= -1e-12 and gain_y >= -1e-12
+    )
+    data[e, VALID] = 1.0 if valid else 0.0
 
 
-def _max_gain(sd: Sides, full_x: FloatArray, full_y: FloatArray) -> FloatArray:
+@jit
+def _max_gain(
+    full_x: float, full_y: float, s_a_sup: float, s_a_dem: float, s_b_sup: float, s_b_dem: float
+) -> float:
     """X's gain when Y gains nothing (Y's shift ``r_Y = r_X s_Y,dem/s_Y,sup``), with X
     shifting fully unless that would need more than Y's full shift."""
-    r_y = full_x * sd.s_b_dem / sd.s_b_sup
-    capped = r_y > full_y
-    r_y = np.where(capped, full_y, r_y)
-    r_x = np.where(capped, r_y * sd.s_b_sup / sd.s_b_dem, full_x)
-    result: FloatArray = sd.s_a_dem * r_y - sd.s_a_sup * r_x
-    return result
+    r_y = full_x * s_b_dem / s_b_sup
+    if r_y > full_y:
+        r_y = full_y
+        r_x = r_y * s_b_sup / s_b_dem
+    else:
+        r_x = full_x
+    return s_a_dem * r_y - s_a_sup * r_x
 
 
+@jit
+def _at_least_zero(value: float) -> float:
+    return 0.0 if value < 0.0 else value
+
+
+@jit
 def _place(
-    block: Block,
-    sd: Sides,
-    r_x: FloatArray,
-    r_y: FloatArray,
-    pick: BoolArray,
-    *,
-    full_x: BoolArray,
-    full_y: BoolArray,
+    data: FloatArray, e: int, o: int, ob: int, r_x: float, r_y: float, full_x: bool, full_y: bool
 ) -> None:
-    xs_a, xs_b = sd.xs_a.copy(), sd.xs_b.copy()
-    store_move(block, sd.a, r_x * sd.w_a / sd.cs_a, xs_a, sd.xd_b, full=full_x, mask=pick)
-    store_move(block, sd.b, r_y * sd.w_b / sd.cs_b, xs_b, sd.xd_a, full=full_y, mask=pick)
-
-
-def _nbs_caps(
-    block: Block,
-    state: RoundState,
-    sd: Sides,
-    r_x: FloatArray,
-    r_y: FloatArray,
-    target: FloatArray,
-    pick: BoolArray,
-) -> tuple[FloatArray, FloatArray]:
-    """Keep each issue's NBS from passing the demanding partner's position; the other
-    shift is re-derived so that X keeps its drawn gain."""
-    none = np.zeros(len(pick), dtype=bool)
-    for side in (sd.a, sd.b):
-        view = sd if side == sd.a else Sides(block, state, side)
-        nbs0 = adjusted_nbs(view, view.xs_a)
-        y = block.get(side, Y)
-        passes = pick & nbs_passes(view.xd_b, nbs0, adjusted_nbs(view, y))
-        if not np.any(passes):
-            continue
-        room = np.abs(view.xd_b - nbs0)
-        if side == sd.a:
-            r_x = np.where(passes, room, r_x)
-            r_y = np.where(passes, (target + r_x * sd.s_a_sup) / sd.s_a_dem, r_y)
-        else:
-            r_y = np.where(passes, room, r_y)
-            r_x = np.where(passes, np.maximum((sd.s_a_dem * r_y - target) / sd.s_a_sup, 0.0), r_x)
-        _place(block, sd, r_x, r_y, passes, full_x=none, full_y=none)
-    return r_x, r_y
+    """X (offset ``o``) shifts ``r_x`` towards Y's position, Y shifts ``r_y`` towards X's
+    (shifts in NBS units, moves on the 0..100 scale)."""
+    store_move(data, e, o, r_x * data[e, o + W] / data[e, o + CS], data[e, ob + XD], full_x)
+    store_move(data, e, ob, r_y * data[e, ob + W] / data[e, ob + CS], data[e, o + XD], full_y)

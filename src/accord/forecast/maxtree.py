@@ -1,0 +1,87 @@
+"""A 16-ary max-tournament tree over a fixed set of slots, compiled.
+
+Level 0 holds one value per slot (``-inf`` for an empty one); each node of level
+``l + 1`` holds the largest of its 16 children on level ``l``, which sit next to each
+other — one or two cache lines — so an update reads a handful of lines instead of one
+per level of a binary tree. The top finds the leftmost slot with the largest value
+(numpy's ``argmax`` rule) by descending from the root.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from accord.engine.jit import jit
+from accord.forecast.data import FloatArray
+from accord.forecast.exchange_kernel import IntArray
+
+__all__ = ["FANOUT", "layout", "tree_build", "tree_root", "tree_set", "tree_top"]
+
+FANOUT = 16
+
+
+def layout(n: int) -> IntArray:
+    """Offsets of each level in the flat array (the last entry is its size)."""
+    sizes = [max(1, -(-n // FANOUT)) * FANOUT]
+    while sizes[-1] > FANOUT:
+        sizes.append(-(-sizes[-1] // FANOUT // FANOUT) * FANOUT)
+    sizes.append(1)
+    return np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+
+
+@jit
+def _node_max(tree: FloatArray, first: int) -> float:
+    best: float = tree[first]
+    for k in range(first + 1, first + FANOUT):
+        if tree[k] > best:
+            best = tree[k]
+    return best
+
+
+@jit
+def tree_build(tree: FloatArray, offsets: IntArray, values: FloatArray, alive: np.ndarray) -> None:
+    """Fill the tree: slot c holds ``values[c]`` where ``alive[c]``, else -inf."""
+    tree[:] = -np.inf
+    for c in range(len(values)):
+        if alive[c]:
+            tree[c] = values[c]
+    for level in range(len(offsets) - 2):
+        below, above = offsets[level], offsets[level + 1]
+        for node in range((offsets[level + 1] - below) // FANOUT):
+            tree[above + node] = _node_max(tree, below + node * FANOUT)
+
+
+@jit
+def tree_set(tree: FloatArray, offsets: IntArray, c: int, value: float) -> None:
+    """Set slot ``c`` and update its ancestors (stopping where nothing changes)."""
+    tree[c] = value
+    i = c
+    for level in range(len(offsets) - 2):
+        node = i // FANOUT
+        at = offsets[level + 1] + node
+        new = _node_max(tree, offsets[level] + node * FANOUT)
+        if tree[at] == new:
+            return
+        tree[at] = new
+        i = node
+
+
+@jit
+def tree_root(tree: FloatArray, offsets: IntArray) -> float:
+    """The largest value (-inf when every slot is empty)."""
+    root: float = tree[offsets[len(offsets) - 2]]
+    return root
+
+
+@jit
+def tree_top(tree: FloatArray, offsets: IntArray) -> int:
+    """The leftmost slot holding the largest value."""
+    i = 0
+    for level in range(len(offsets) - 2, 0, -1):
+        best = tree[offsets[level] + i]
+        first = offsets[level - 1] + i * FANOUT
+        k = 0
+        while k < FANOUT - 1 and tree[first + k] != best:
+            k += 1
+        i = i * FANOUT + k
+    return i
