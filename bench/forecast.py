@@ -33,6 +33,7 @@ import time
 from itertools import combinations
 from typing import Any
 
+import numba
 import numpy as np
 
 from accord.forecast import StakeholderTable, exchange_model, expected_utility
@@ -360,6 +361,9 @@ def bench_eu(args: argparse.Namespace) -> list[str]:
 
 
 def bench_exchange(args: argparse.Namespace) -> list[str]:
+    # The realisation loop is compiled by Numba: load (or on a fresh install, compile)
+    # it before timing, as any long-running use would have.
+    exchange_model(generate(6, 3, args.seed), rounds=1, variant="rex", random_ties=True)
     table = generate(args.actors, args.issues, args.seed)
     full, full_time = timed(exchange_model, table, rounds=args.exchange_rounds)
     full_cpu = CPU["last"]
@@ -398,7 +402,8 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"# accord forecast benchmark — Python {platform.python_version()}, numpy "
-        f"{np.__version__}, {platform.machine()}, {os.cpu_count()} CPUs"
+        f"{np.__version__}, numba {numba.__version__}, {platform.machine()}, "
+        f"{os.cpu_count()} CPUs"
     )
     print("| model | actors×issues×rounds | accord | loop | loop ÷ accord |")
     print("|---|---|---|---|---|")
