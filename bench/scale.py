@@ -54,6 +54,7 @@ from accord.analysis.structured.bargaining import (
     ideal_gains,
     solutions_on_frontier,
 )
+from accord.analysis.structured.dominance import prune
 from accord.analysis.structured.encoding import Encoding
 from accord.analysis.structured.frontier import pareto_frontier
 from accord.analysis.structured.program import Interrupt, Program, solve
@@ -124,6 +125,12 @@ def generate(
             "issues": issues,
         }
     )
+
+
+def warm_up() -> None:
+    """Load the compiled kernels: Numba's first call in a process takes about half a
+    second, paid once, like the imports NegMAS's timings leave out."""
+    prune(np.zeros((3, 3)))
 
 
 def timed(run: Callable[[], Any]) -> tuple[float, Any]:
@@ -556,6 +563,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
     console = Console()
     console.print(f"[bold]accord structured solvers at scale[/bold] — {machine()}")
+    warm_up()
     output = []
     for (title, headers, run), name in zip(SECTIONS, SECTION_NAMES, strict=True):
         if name not in args.sections:

@@ -9,8 +9,14 @@ tolerance (1e-12) can make the two equal. Near-ties are kept; the final exact fi
 (:func:`accord.analysis.pareto.pareto_mask`) decides them as the enumerating path does.
 
 Two parties: one sort and two suffix maxima (Kung, Luccio & Preparata 1975). More
-parties: sort by decreasing sum, since a dominator has the larger sum, and compare
-in blocks ("sort-filter-skyline", Chomicki et al. 2003).
+parties: a compiled sort-filter-skyline (Chomicki et al. 2003). Rows are visited in
+order of decreasing sum, since a dominator's sum is at least as large (floating-point
+addition is monotone), and each is compared with the rows kept so far, stopping at the
+first dominator. Dominance with margin is transitive (if q dominates p, so does any r
+that dominates q), so a row dominated by a dropped row is also dominated by a kept
+one: the kept rows alone decide. They are searched in a k-d tree (Bentley 1975) that
+skips every subtree whose componentwise maximum does not dominate the row (branch and
+bound, as in the BBS skyline of Papadias et al. 2005).
 """
 
 from __future__ import annotations
@@ -27,12 +33,7 @@ BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
 
 MARGIN = 1000 * TIE_TOLERANCE
-_BLOCK = 1024
-_ELITES = 256
-
-
-class _BudgetExceededError(Exception):
-    pass
+_ELITES = 256  # a first pass against the rows of largest sum
 
 
 def prune(
@@ -50,10 +51,7 @@ def prune(
         eligible = np.ones((n, k), dtype=bool)
     if k == 2:
         return _prune_2d(utilities, eligible)
-    try:
-        return _prune_nd(utilities, eligible, budget)
-    except _BudgetExceededError:
-        return np.ones(n, dtype=bool)
+    return _prune_nd(utilities, eligible, n if budget is None else budget)
 
 
 def _prune_2d(u: FloatArray, eligible: BoolArray) -> BoolArray:
@@ -70,50 +68,20 @@ def _prune_2d(u: FloatArray, eligible: BoolArray) -> BoolArray:
     return np.asarray(~(by_first | by_second), dtype=bool)
 
 
-def _dominates(by: FloatArray, rows: FloatArray, eligible: BoolArray) -> BoolArray:
-    """For each of ``rows``: is some row of ``by`` a margin-dominator?"""
-    geq = np.ones((rows.shape[0], by.shape[0]), dtype=bool)
-    gt = np.zeros_like(geq)
-    for column in range(rows.shape[1]):
-        r = rows[:, column][:, None]
-        b = by[:, column][None, :]
-        geq &= b >= r
-        gt |= (b > r + MARGIN) & eligible[:, column][:, None]
-    return np.asarray((geq & gt).any(axis=1), dtype=bool)
+def _prune_nd(u: FloatArray, eligible: BoolArray, budget: int) -> BoolArray:
+    keys = -u.sum(axis=1)
+    order = np.argsort(keys, kind="stable")
+    rows = u[order]
+    # q beats p by the margin on column c when q[c] > above[p, c]
+    above = np.where(eligible[order], rows + MARGIN, np.inf)
+    elites = _ELITES if len(u) > 2 * _ELITES else 0
+    kept = np.zeros(len(u), dtype=bool)
+    # Imported here: the compiled kernel brings Numba, which the many commands that
+    # never prune a frontier of 3+ parties need not load.
+    from accord.analysis.structured.skyline import skyline
 
-
-def _elite_survivors(u: FloatArray, eligible: BoolArray) -> IntArray:
-    """Rows not dominated by one of the ``_ELITES`` rows of largest sum: a cheap first
-    pass (a row dominated by any row, itself dominated or not, can go)."""
-    order = np.argsort(-u.sum(axis=1), kind="stable")
-    if len(order) <= 2 * _ELITES:
-        return order
-    elites = u[order[:_ELITES]]
-    alive = np.ones(len(u), dtype=bool)
-    step = max(1, (1 << 22) // _ELITES)
-    for start in range(0, len(u), step):
-        rows = slice(start, start + step)
-        alive[rows] = ~_dominates(elites, u[rows], eligible[rows])
-    return order[alive[order]]
-
-
-def _prune_nd(u: FloatArray, eligible: BoolArray, budget: int | None) -> BoolArray:
-    order = _elite_survivors(u, eligible)
-    kept: list[IntArray] = []
-    kept_rows = np.zeros((0, u.shape[1]))
-    for start in range(0, len(order), _BLOCK):
-        block = order[start : start + _BLOCK]
-        alive = np.ones(len(block), dtype=bool)
-        step = max(1, (1 << 22) // max(1, len(block)))
-        for first in range(0, kept_rows.shape[0], step):
-            alive &= ~_dominates(kept_rows[first : first + step], u[block], eligible[block])
-        block = block[alive]
-        block = block[~_dominates(u[block], u[block], eligible[block])]
-        kept.append(block)
-        kept_rows = np.concatenate((kept_rows, u[block]))
-        if budget is not None and kept_rows.shape[0] > budget:
-            raise _BudgetExceededError
-    keep = np.zeros(len(u), dtype=bool)
-    if kept:
-        keep[np.concatenate(kept)] = True
+    if skyline(rows, above, keys[order], elites, budget, kept):
+        return np.ones(len(u), dtype=bool)
+    keep = np.empty(len(u), dtype=bool)
+    keep[order] = kept
     return keep
