@@ -172,12 +172,9 @@ def solve(
     maximise: bool,
     interrupt: Interrupt,
     tolerance: float = SOLVER_TOLERANCE,
-    confirm: bool = True,
 ) -> Solved:
-    """Solve ``program`` for ``objective`` (dense, one coefficient per column).
-
-    ``confirm``: double-check a proof of infeasibility without presolve (below).
-    """
+    """Solve ``program`` for ``objective`` (dense, one coefficient per column); a proof
+    of infeasibility is double-checked without presolve (below)."""
     if interrupt.requested:
         return Solved("interrupted", None, math.nan, math.nan)
     highspy = _highspy()
@@ -188,13 +185,13 @@ def solve(
     highs.setOptionValue("mip_feasibility_tolerance", tolerance)
     highs.passModel(_lp(program, np.asarray(objective, dtype=np.float64), maximise))
     result = _run(highs, highspy, interrupt)
-    if confirm and result.status == "infeasible" and not interrupt.requested:
-        # HiGHS 1.16's presolve once declared a feasible program infeasible (an
-        # amendment program with continuous conjunction columns: "untransformed
-        # violations" after postsolve). Conjunctions are binary since, and 3,459
-        # double-checks on random programs all agreed; proofs that decide an answer
-        # (zone empty, colliding constraints, amendments) are still double-checked
-        # without presolve. Tie collection (:func:`.search.collect`) is not.
+    if result.status == "infeasible" and not interrupt.requested:
+        # HiGHS 1.16's presolve can declare a feasible program infeasible: an
+        # amendment program with continuous conjunction columns ("untransformed
+        # violations" after postsolve), and a Nash tie band whose tangent cuts meet
+        # the band's floor to within the tolerance (the third of three tied outcomes
+        # was lost; tests/property/test_structured_equals_enumeration.py). Every
+        # proof of infeasibility is therefore checked again without presolve.
         highs.setOptionValue("presolve", "off")
         result = _run(highs, highspy, interrupt)
     return result

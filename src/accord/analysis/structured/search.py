@@ -110,7 +110,6 @@ def collect(
                 encoding.objective(objective),
                 maximise=True,
                 interrupt=search.interrupt,
-                confirm=False,
             )
             if solved.status == "infeasible":
                 return Found(rows, True)
