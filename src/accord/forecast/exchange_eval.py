@@ -37,6 +37,7 @@ from accord.forecast.exchange_kernel import (
     S_SUP,
     SGAIN,
     VALID,
+    WIDTH,
     XD,
     XS,
     Candidates,
@@ -132,16 +133,14 @@ def _equal_gain(data: FloatArray, e: int) -> bool:
 
 
 @jit
-def _cap_at_nbs(
-    data: FloatArray, e: int, keys: IntArray, g_off: FloatArray, g_val: FloatArray, a: int
-) -> None:
+def _cap_at_nbs(data: FloatArray, e: int, shifts: FloatArray, a: int) -> None:
     """Decide's ``check_nbs`` for side ``a``: when its shift would carry its supply
     issue's NBS strictly past the partner's position, shrink it so the NBS lands exactly
     there and recompute the partner's shift from the equal-gain relation."""
     o, ob = a * PER_SIDE, (1 - a) * PER_SIDE
     target = data[e, ob + XD]
-    nbs0 = nbs_seen(data, e, o, keys, g_off, g_val, data[e, o + XS])
-    nbs1 = nbs_seen(data, e, o, keys, g_off, g_val, data[e, o + Y])
+    nbs0 = nbs_seen(data, e, o, shifts, data[e, o + XS])
+    nbs1 = nbs_seen(data, e, o, shifts, data[e, o + Y])
     if not (target - nbs0) * (target - nbs1) < 0.0:
         return
     ratio_a = abs(target - nbs0)
@@ -167,30 +166,81 @@ def evaluate_rows(
     pos: int,
 ) -> int:
     """Evaluate candidates ``idx`` in place (moves, voting positions, gains, validity);
-    with ``p > 0`` take REX's draws from ``draws[pos:]`` and return the new position."""
+    with ``p > 0`` take REX's draws from ``draws[pos:]`` and return the new position.
+
+    Rows are copied in blocks into a small contiguous buffer, evaluated there and
+    copied back: the copy is a tight loop of independent loads, so the processor
+    fetches many scattered rows at once, where the arithmetic alone would wait for
+    each row in turn."""
     n = len(idx)
-    checked = np.empty(n, dtype=np.bool_)
-    count = 0
-    for k in range(n):
-        checked[k] = _equal_gain(data, idx[k])
-        count += checked[k]
-    for k in range(n):
-        e = idx[k]
-        valid = False
-        if checked[k]:
-            _cap_at_nbs(data, e, seen, g_off, g_val, 0)
-            _cap_at_nbs(data, e, seen, g_off, g_val, 1)
-            valid = side_valid(data, e, 0) and side_valid(data, e, PER_SIDE)
-        data[e, VALID] = 1.0 if valid else 0.0
-        data[e, SGAIN] = data[e, GAIN]
-        data[e, PER_SIDE + SGAIN] = data[e, GAIN]
-    if p > 0.0 and count > 0:
-        j = 0
-        for k in range(n):
-            if checked[k]:
-                e = idx[k]
+    size = min(n, _BLOCK)
+    block = np.empty((size, WIDTH))
+    shifts = np.empty((size, 2, 2))
+    checked = np.zeros(n, dtype=np.bool_)
+    for first in range(0, n, _BLOCK):
+        rows = _gather(data, seen, g_off, g_val, idx, first, block, shifts)
+        for k in range(rows):
+            checked[first + k] = _equal_gain(block, k)
+            valid = False
+            if checked[first + k]:
+                _cap_at_nbs(block, k, shifts, 0)
+                _cap_at_nbs(block, k, shifts, 1)
+                valid = side_valid(block, k, 0) and side_valid(block, k, PER_SIDE)
+            block[k, VALID] = 1.0 if valid else 0.0
+            block[k, SGAIN] = block[k, GAIN]
+            block[k, PER_SIDE + SGAIN] = block[k, GAIN]
+        _scatter(block, data, idx, first, rows)
+    count = int(checked.sum())
+    if p <= 0.0 or count == 0:
+        return pos
+    j = 0
+    for first in range(0, n, _BLOCK):
+        rows = _gather(data, seen, g_off, g_val, idx, first, block, shifts)
+        for k in range(rows):
+            if checked[first + k]:
                 u, v, z = draws[pos + j], draws[pos + count + j], draws[pos + 2 * count + j]
-                randomise_row(data, e, seen, g_off, g_val, p, u, v, z)
+                randomise_row(block, k, shifts, p, u, v, z)
                 j += 1
-        pos += 3 * count
-    return pos
+        _scatter(block, data, idx, first, rows)
+    return pos + 3 * count
+
+
+_BLOCK = 256
+"""Candidate rows evaluated per block (about 60 KiB: they stay in the L2 cache)."""
+
+
+@jit
+def _gather(
+    data: FloatArray,
+    seen: IntArray,
+    g_off: FloatArray,
+    g_val: FloatArray,
+    idx: IntArray,
+    first: int,
+    block: FloatArray,
+    shifts: FloatArray,
+) -> int:
+    """Copy rows ``idx[first:first + len(block)]`` and the NBS shifts their sides'
+    partners have seen into ``block`` and ``shifts``; return how many."""
+    rows = min(len(block), len(idx) - first)
+    for k in range(rows):  # one field per cache line first: many rows in flight at once
+        e = idx[first + k]
+        for f in range(0, WIDTH, 8):
+            block[k, f] = data[e, f]
+        block[k, WIDTH - 1] = data[e, WIDTH - 1]
+        for side in range(2):
+            shifts[k, side, 0] = g_off[seen[e, side, 0]]
+            shifts[k, side, 1] = g_val[seen[e, side, 1]]
+    for k in range(rows):
+        e = idx[first + k]
+        for f in range(WIDTH):
+            block[k, f] = data[e, f]
+    return rows
+
+
+@jit
+def _scatter(block: FloatArray, data: FloatArray, idx: IntArray, first: int, rows: int) -> None:
+    for k in range(rows):
+        e = idx[first + k]
+        for f in range(WIDTH):
+            data[e, f] = block[k, f]

@@ -21,7 +21,6 @@ from accord.forecast.exchange_kernel import (
     TOTAL,
     X_START,
     XS,
-    IntArray,
     W,
     Y,
 )
@@ -58,22 +57,15 @@ def store_move(data: FloatArray, e: int, o: int, size: float, target: float, ful
 
 
 @jit
-def nbs_seen(
-    data: FloatArray,
-    e: int,
-    o: int,
-    keys: IntArray,
-    g_off: FloatArray,
-    g_val: FloatArray,
-    at: float,
-) -> float:
+def nbs_seen(data: FloatArray, e: int, o: int, shifts: FloatArray, at: float) -> float:
     """NBS of the supply issue of the side at offset ``o`` with that side at ``at`` and
     the other actors where the partner (the demander) has seen them move this round
-    (Decide's ``adjusted_nbs``); ``keys[e, side]`` are the side's flat keys into the
-    round state's shift tables."""
+    (Decide's ``adjusted_nbs``); ``shifts[e, side]`` holds the partner's summed shifts
+    on the issue and where it has seen this side's actor (the round state's ``g_off``
+    and ``g_val`` entries)."""
     side = 0 if o == 0 else 1
     cs = data[e, o + CS]
     start = data[e, o + X_START]
-    shift = g_off[keys[e, side, 0]] - cs * (g_val[keys[e, side, 1]] - start)
+    shift = shifts[e, side, 0] - cs * (shifts[e, side, 1] - start)
     nbs: float = (data[e, o + TOTAL] + shift + cs * (at - start)) / data[e, o + W]
     return nbs

@@ -15,7 +15,15 @@ from accord.engine.jit import jit
 from accord.forecast.data import FloatArray
 from accord.forecast.exchange_kernel import IntArray
 
-__all__ = ["FANOUT", "layout", "tree_build", "tree_root", "tree_set", "tree_top"]
+__all__ = [
+    "FANOUT",
+    "layout",
+    "tree_build",
+    "tree_refresh",
+    "tree_root",
+    "tree_set",
+    "tree_top",
+]
 
 FANOUT = 16
 
@@ -64,6 +72,22 @@ def tree_set(tree: FloatArray, offsets: IntArray, c: int, value: float) -> None:
             return
         tree[at] = new
         i = node
+
+
+@jit
+def tree_refresh(tree: FloatArray, offsets: IntArray, slots: IntArray) -> None:
+    """Update the ancestors of ``slots`` (ascending) after their values were written
+    directly into level 0. Writing all the slots first and then climbing level by level
+    lets the scattered writes proceed together instead of one climb at a time."""
+    span = 1
+    for level in range(len(offsets) - 2):
+        span *= FANOUT
+        last = -1
+        for k in range(len(slots)):
+            node = slots[k] // span
+            if node != last:
+                tree[offsets[level + 1] + node] = _node_max(tree, offsets[level] + node * FANOUT)
+                last = node
 
 
 @jit

@@ -44,7 +44,14 @@ from accord.forecast.exchange_kernel import (
     RoundState,
     Y,
 )
-from accord.forecast.maxtree import layout, tree_build, tree_root, tree_set, tree_top
+from accord.forecast.maxtree import (
+    layout,
+    tree_build,
+    tree_refresh,
+    tree_root,
+    tree_set,
+    tree_top,
+)
 
 __all__ = ["TIE", "Realised", "realise"]
 
@@ -446,9 +453,10 @@ def _run(
             gain = data[c, GAIN]
             now = data[c, VALID] > 0.0
             alive[c] = now
-            tree_set(tree, offsets, c, gain if now else -np.inf)
+            tree[c] = gain if now else -np.inf
             log_when[at + k] = step
             log_idx[at + k] = c
             log_gain[at + k] = gain
+        tree_refresh(tree, offsets, affected)
         counters[_LOG_LEN] = at + count
         counters[_STEP] = step

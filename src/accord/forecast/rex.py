@@ -30,7 +30,6 @@ from accord.forecast.exchange_kernel import (
     VALID,
     XD,
     XS,
-    IntArray,
     W,
     Y,
 )
@@ -43,9 +42,7 @@ __all__ = ["randomise_row"]
 def randomise_row(
     data: FloatArray,
     e: int,
-    keys: IntArray,
-    g_off: FloatArray,
-    g_val: FloatArray,
+    shifts: FloatArray,
     p: float,
     u: float,
     v: float,
@@ -74,8 +71,8 @@ def randomise_row(
     _place(data, e, o, ob, r_x, r_y, not over, over)
     for side in (a, 1 - a):  # keep each issue's NBS from passing the partner
         os, oo = side * PER_SIDE, (1 - side) * PER_SIDE
-        nbs0 = nbs_seen(data, e, os, keys, g_off, g_val, data[e, os + XS])
-        nbs1 = nbs_seen(data, e, os, keys, g_off, g_val, data[e, os + Y])
+        nbs0 = nbs_seen(data, e, os, shifts, data[e, os + XS])
+        nbs1 = nbs_seen(data, e, os, shifts, data[e, os + Y])
         partner = data[e, oo + XD]
         if not (partner - nbs0) * (partner - nbs1) < 0.0:
             continue
