@@ -23,6 +23,7 @@ _ELITE_CANDIDATES = 4096
 _BLOCK = 2048
 _PREFILTER_FROM = 50_000
 _ELITES_PER_PASS = 4
+_COMPILED_FROM = 1024  # rows; below, the numpy blocks take a few ms, less than loading Numba
 
 
 def tie_ranks(
@@ -133,11 +134,27 @@ def _dominated_by(
 
 
 def _pareto_nd(ranks: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
-    """Non-dominated rows for 3+ parties: blocks in order of decreasing rank sum,
-    since a row can only be dominated by one with a strictly larger sum (Chomicki et
-    al. 2003, "sort-filter-skyline"); each block is tested against the frontier so
-    far and then against itself."""
+    """Non-dominated rows for 3+ parties: a sort-filter-skyline (Chomicki et al. 2003)
+    in order of decreasing rank sum, since a row can only be dominated by one with a
+    strictly larger sum; compiled (:mod:`accord.analysis.rank_skyline`) from
+    ``_COMPILED_FROM`` rows, below that in numpy blocks."""
     order = np.argsort(-ranks.sum(axis=1), kind="stable")
+    if len(order) < _COMPILED_FROM:
+        return _pareto_nd_blocks(ranks, order)
+    # Imported here: the compiled kernel brings Numba, which small analyses need not load.
+    from accord.analysis.rank_skyline import skyline
+
+    kept = skyline(np.ascontiguousarray(ranks[order]))
+    mask = np.zeros(ranks.shape[0], dtype=bool)
+    mask[order[kept]] = True
+    return mask
+
+
+def _pareto_nd_blocks(
+    ranks: npt.NDArray[np.int64], order: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """Rows in ``order`` (of decreasing sum) in blocks, each tested against the
+    frontier so far and then against itself."""
     frontier: list[npt.NDArray[np.int64]] = []
     frontier_rows = np.zeros((0, ranks.shape[1]), dtype=np.int64)
     for start in range(0, len(order), _BLOCK):
