@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from accord.engine.jit import jit
+from accord.engine.kdtree import median_split
 
 __all__ = ["skyline"]
 
@@ -28,7 +29,6 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 _ELITES = 32  # kept rows of largest sum, compared with every row in a plain loop
-_LEAF = 16  # points per leaf of the k-d tree
 
 
 @jit
@@ -85,36 +85,13 @@ def _dominated_by_any(rows: IntArray, by: IntArray, p: int) -> bool:
 def _tree_skyline(rows: IntArray) -> BoolArray:
     """:func:`skyline` with every kept row in a k-d tree.
 
-    The tree holds every row; only the kept ones count. Node ``i`` has children
-    ``2i + 1`` and ``2i + 2`` and holds the rows ``order[start[i]:stop[i]]``; each split
-    halves a node at the median of its widest column. Nodes from ``leaves`` on are
-    leaves. ``corner[i]`` is the componentwise maximum of node ``i``'s kept rows (−1, below
+    The tree (:mod:`accord.engine.kdtree`) holds every row; only the kept ones count.
+    ``corner[i]`` is the componentwise maximum of node ``i``'s kept rows (−1, below
     every rank, while there are none): a node can hold a dominator of row p only when
     its corner dominates p.
     """
     n, k = rows.shape
-    depth = 0
-    while (n >> depth) > _LEAF:
-        depth += 1
-    leaves = (1 << depth) - 1
-    start = np.zeros(2 * leaves + 1, dtype=np.int64)
-    stop = np.zeros(2 * leaves + 1, dtype=np.int64)
-    stop[0] = n
-    order = np.arange(n)
-    for node in range(leaves):  # parents before children
-        lo, hi = start[node], stop[node]
-        mid = (lo + hi) // 2
-        widest, spread = 0, -1
-        for c in range(k):
-            low = high = rows[order[lo], c]
-            for s in range(lo, hi):
-                low = min(low, rows[order[s], c])
-                high = max(high, rows[order[s], c])
-            if high - low > spread:
-                widest, spread = c, high - low
-        _select(order, rows[:, widest], lo, hi, mid)
-        start[2 * node + 1], stop[2 * node + 1] = lo, mid
-        start[2 * node + 2], stop[2 * node + 2] = mid, hi
+    order, start, stop, leaves, depth = median_split(rows)
     points = rows[order]  # points[s] is row order[s], so a leaf's rows are contiguous
     slot_of = np.empty(n, dtype=np.int64)
     slot_of[order] = np.arange(n)
@@ -152,27 +129,3 @@ def _tree_skyline(rows: IntArray) -> BoolArray:
                 break
             node = 2 * node + 1 if slot < stop[2 * node + 1] else 2 * node + 2
     return kept
-
-
-@jit
-def _select(order: IntArray, values: IntArray, lo: int, hi: int, kth: int) -> None:
-    """Reorders ``order[lo:hi]`` so that position ``kth`` splits it by ``values``
-    (Hoare's quickselect, 1961); any split is correct, a median one is fast."""
-    while hi - lo > 1:
-        pivot = values[order[(lo + hi) // 2]]
-        i, j = lo, hi - 1
-        while i <= j:
-            while i < hi and values[order[i]] < pivot:
-                i += 1
-            while j > lo and pivot < values[order[j]]:
-                j -= 1
-            if i <= j:
-                order[i], order[j] = order[j], order[i]
-                i += 1
-                j -= 1
-        if kth <= j:
-            hi = j + 1
-        elif kth >= i:
-            lo = i
-        else:
-            return

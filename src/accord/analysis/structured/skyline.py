@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from accord.engine.jit import jit
+from accord.engine.kdtree import median_split
 
 __all__ = ["skyline"]
 
@@ -23,7 +24,6 @@ BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
 
 _BLOCK = 1024  # candidates are staged in blocks: they decide only between equal sums
-_LEAF = 16  # points per leaf of the k-d tree
 
 
 @jit
@@ -107,11 +107,9 @@ def _dominates(by: FloatArray, q: int, rows: FloatArray, above: FloatArray, p: i
 
 
 class _KdTree(NamedTuple):
-    """A k-d tree over fixed points, of which only the *active* ones count.
-
-    Node ``i`` has children ``2i + 1`` and ``2i + 2`` and holds ``points[start[i]:
-    stop[i]]`` (``points[s]`` is input point ``order[s]``); each split halves a node at
-    the median of its widest column. Nodes from ``leaves`` on are leaves. ``corner[i]``
+    """A k-d tree over fixed points (:mod:`accord.engine.kdtree`), of which only the
+    *active* ones count. Node ``i`` holds ``points[start[i]:stop[i]]`` (``points[s]`` is
+    input point ``order[s]``). ``corner[i]``
     is the componentwise maximum of node ``i``'s active points (NaN left out: it never
     dominates).
     """
@@ -128,63 +126,17 @@ class _KdTree(NamedTuple):
 
 @jit
 def _kd_tree(points: FloatArray) -> _KdTree:
-    m, k = points.shape
-    depth = 0
-    while (m >> depth) > _LEAF:
-        depth += 1
-    leaves = (1 << depth) - 1
-    start = np.zeros(2 * leaves + 1, dtype=np.int64)
-    stop = np.zeros(2 * leaves + 1, dtype=np.int64)
-    stop[0] = m
-    order = np.arange(m)
-    for node in range(leaves):  # parents before children
-        lo, hi = start[node], stop[node]
-        mid = (lo + hi) // 2
-        widest, spread = 0, -1.0
-        for c in range(k):
-            low, high = np.inf, -np.inf
-            for s in range(lo, hi):
-                low = min(low, points[order[s], c])
-                high = max(high, points[order[s], c])
-            if high - low > spread:
-                widest, spread = c, high - low
-        _select(order, points[:, widest], lo, hi, mid)
-        start[2 * node + 1], stop[2 * node + 1] = lo, mid
-        start[2 * node + 2], stop[2 * node + 2] = mid, hi
+    order, start, stop, leaves, depth = median_split(points)
     return _KdTree(
         points[order],
         order,
         start,
         stop,
         leaves,
-        np.zeros(m, dtype=np.bool_),
-        np.full((2 * leaves + 1, k), -np.inf),
+        np.zeros(points.shape[0], dtype=np.bool_),
+        np.full((2 * leaves + 1, points.shape[1]), -np.inf),
         np.empty(depth + 2, dtype=np.int64),
     )
-
-
-@jit
-def _select(order: IntArray, values: FloatArray, lo: int, hi: int, kth: int) -> None:
-    """Reorders ``order[lo:hi]`` so that position ``kth`` splits it by ``values``
-    (Hoare's quickselect, 1961); any split is correct, a median one is fast."""
-    while hi - lo > 1:
-        pivot = values[order[(lo + hi) // 2]]
-        i, j = lo, hi - 1
-        while i <= j:
-            while i < hi and values[order[i]] < pivot:
-                i += 1
-            while j > lo and pivot < values[order[j]]:
-                j -= 1
-            if i <= j:
-                order[i], order[j] = order[j], order[i]
-                i += 1
-                j -= 1
-        if kth <= j:
-            hi = j + 1
-        elif kth >= i:
-            lo = i
-        else:
-            return
 
 
 @jit
