@@ -141,17 +141,18 @@ def _progress() -> Iterator[Callable[[int, int], None] | None]:
         yield None
         return
     bar = Progress(
-        TextColumn("forecasting"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
     )
-    task = bar.add_task("rounds", total=None)
+    # The exchange model's loop is compiled on its first run after installation.
+    task = bar.add_task("forecasting (the first exchange-model run compiles it: ~30 s)", total=None)
 
     def update(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
+        bar.update(task, completed=done, total=total, description="forecasting")
 
     with bar:
         yield update
