@@ -165,20 +165,21 @@ def evaluate_rows(
     draws: FloatArray,
     pos: int,
 ) -> int:
-    """Evaluate candidates ``idx`` in place (moves, voting positions, gains, validity);
-    with ``p > 0`` take REX's draws from ``draws[pos:]`` and return the new position.
+    """Evaluate candidates ``idx`` (ascending) in place (moves, voting positions, gains,
+    validity); with ``p > 0`` take REX's draws from ``draws[pos:]`` and return the new
+    position.
 
-    Rows are copied in blocks into a small contiguous buffer, evaluated there and
-    copied back: the copy is a tight loop of independent loads, so the processor
-    fetches many scattered rows at once, where the arithmetic alone would wait for
-    each row in turn."""
+    Rows are taken in blocks. Scattered rows are copied into a small contiguous buffer,
+    evaluated there and copied back: the copy is a tight loop of independent loads, so
+    the processor fetches many rows at once, where the arithmetic alone would wait for
+    each row in turn. A block of consecutive rows is evaluated where it is."""
     n = len(idx)
-    size = min(n, _BLOCK)
-    block = np.empty((size, WIDTH))
-    shifts = np.empty((size, 2, 2))
+    buffer = np.empty((min(n, _BLOCK), WIDTH))
+    shifts = np.empty((min(n, _BLOCK), 2, 2))
     checked = np.zeros(n, dtype=np.bool_)
     for first in range(0, n, _BLOCK):
-        rows = _gather(data, seen, g_off, g_val, idx, first, block, shifts)
+        rows = min(_BLOCK, n - first)
+        block = _block(data, idx, first, rows, buffer, seen, g_off, g_val, shifts)
         for k in range(rows):
             checked[first + k] = _equal_gain(block, k)
             valid = False
@@ -189,19 +190,20 @@ def evaluate_rows(
             block[k, VALID] = 1.0 if valid else 0.0
             block[k, SGAIN] = block[k, GAIN]
             block[k, PER_SIDE + SGAIN] = block[k, GAIN]
-        _scatter(block, data, idx, first, rows)
+        _put_back(block, data, idx, first, rows)
     count = int(checked.sum())
     if p <= 0.0 or count == 0:
         return pos
     j = 0
     for first in range(0, n, _BLOCK):
-        rows = _gather(data, seen, g_off, g_val, idx, first, block, shifts)
+        rows = min(_BLOCK, n - first)
+        block = _block(data, idx, first, rows, buffer, seen, g_off, g_val, shifts)
         for k in range(rows):
             if checked[first + k]:
                 u, v, z = draws[pos + j], draws[pos + count + j], draws[pos + 2 * count + j]
                 randomise_row(block, k, shifts, p, u, v, z)
                 j += 1
-        _scatter(block, data, idx, first, rows)
+        _put_back(block, data, idx, first, rows)
     return pos + 3 * count
 
 
@@ -210,36 +212,46 @@ _BLOCK = 256
 
 
 @jit
-def _gather(
+def _block(
     data: FloatArray,
+    idx: IntArray,
+    first: int,
+    rows: int,
+    buffer: FloatArray,
     seen: IntArray,
     g_off: FloatArray,
     g_val: FloatArray,
-    idx: IntArray,
-    first: int,
-    block: FloatArray,
     shifts: FloatArray,
-) -> int:
-    """Copy rows ``idx[first:first + len(block)]`` and the NBS shifts their sides'
-    partners have seen into ``block`` and ``shifts``; return how many."""
-    rows = min(len(block), len(idx) - first)
-    for k in range(rows):  # one field per cache line first: many rows in flight at once
+) -> FloatArray:
+    """Rows ``idx[first:first + rows]``: a view of ``data`` when they are consecutive,
+    else copied into ``buffer``. Fills ``shifts`` with the NBS shifts their sides'
+    partners have seen."""
+    for k in range(rows):
         e = idx[first + k]
-        for f in range(0, WIDTH, 8):
-            block[k, f] = data[e, f]
-        block[k, WIDTH - 1] = data[e, WIDTH - 1]
         for side in range(2):
             shifts[k, side, 0] = g_off[seen[e, side, 0]]
             shifts[k, side, 1] = g_val[seen[e, side, 1]]
+    start = idx[first]
+    if idx[first + rows - 1] - start == rows - 1:
+        return data[start : start + rows]
+    for k in range(rows):  # one field per cache line first: many rows in flight at once
+        e = idx[first + k]
+        for f in range(0, WIDTH, 8):
+            buffer[k, f] = data[e, f]
+        buffer[k, WIDTH - 1] = data[e, WIDTH - 1]
     for k in range(rows):
         e = idx[first + k]
         for f in range(WIDTH):
-            block[k, f] = data[e, f]
-    return rows
+            buffer[k, f] = data[e, f]
+    return buffer[:rows]
 
 
 @jit
-def _scatter(block: FloatArray, data: FloatArray, idx: IntArray, first: int, rows: int) -> None:
+def _put_back(block: FloatArray, data: FloatArray, idx: IntArray, first: int, rows: int) -> None:
+    """Copy a block back unless it is a view of ``data``."""
+    start = idx[first]
+    if idx[first + rows - 1] - start == rows - 1:
+        return
     for k in range(rows):
         e = idx[first + k]
         for f in range(WIDTH):
