@@ -119,7 +119,7 @@ def _round(
     state = RoundState.start(x, s, c, buffers)
     start_nbs = state.nbs.copy()
     cands = generate(state, eligible, buffers)
-    calculate(cands, state, np.arange(len(cands)), p, draws)
+    calculate(cands, state, buffers.arange(len(cands)), p, draws)
     n_valid = int(np.count_nonzero(cands.data[:, VALID]))
     done = realise(cands, state, p, draws, random_ties, buffers)
     voting, following = _votes(x, s, done)

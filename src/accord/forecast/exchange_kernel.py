@@ -16,7 +16,6 @@ Decide software of Stokman's group (``decide-exchange-model``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations
 
 import numpy as np
 from numpy.typing import NDArray
@@ -68,6 +67,15 @@ class Buffers:
             buffer = np.empty(size + size // 4 + 1, dtype=dtype)
             self._store[name] = buffer
         return buffer[:size].reshape(shape)
+
+    def arange(self, n: int) -> IntArray:
+        """``0, 1, …, n − 1``, a view of a kept range."""
+        kept = self._store.get("arange")
+        if kept is None or kept.size < n:
+            kept = np.arange(n + n // 4 + 1, dtype=np.int64)
+            self._store["arange"] = kept
+        view: IntArray = kept[:n]
+        return view
 
     def grow(self, name: str, current: np.ndarray, size: int) -> np.ndarray:
         """A 1-D array of ``size`` backed by buffer ``name`` that starts with the
@@ -142,29 +150,12 @@ def generate(state: RoundState, eligible: BoolArray, buffers: Buffers | None = N
     """All candidate exchanges, in Decide's order: issue pairs (p, q) in input order;
     within each, actors right of O on both (group A) × left on both (D), then left on
     p only (B) × left on q only (C), actors in input order. ``eligible[a, d]``: actor a
-    takes part in issue d with c·s > 0. "Left" means x ≤ O."""
-    left = state.x <= state.nbs[None, :]
-    parts: list[tuple[IntArray, IntArray, int, int]] = []
-    for first_issue, second_issue in combinations(range(state.x.shape[1]), 2):
-        both = eligible[:, first_issue] & eligible[:, second_issue]
-        group = left[:, first_issue].astype(np.int64) + 2 * left[:, second_issue].astype(np.int64)
-        for g1, g2 in ((0, 3), (1, 2)):
-            first = np.flatnonzero(both & (group == g1))
-            second = np.flatnonzero(both & (group == g2))
-            pairs = (np.repeat(first, len(second)), np.tile(second, len(first)))
-            parts.append((*pairs, first_issue, second_issue))
-    i = np.concatenate([part[0] for part in parts]).astype(np.int64)
-    j = np.concatenate([part[1] for part in parts]).astype(np.int64)
-    p = np.concatenate([np.full(len(part[0]), part[2]) for part in parts]).astype(np.int64)
-    q = np.concatenate([np.full(len(part[0]), part[3]) for part in parts]).astype(np.int64)
-    return _assign_roles(state, i, j, p, q, buffers or Buffers())
-
-
-def _assign_roles(
-    state: RoundState, i: IntArray, j: IntArray, p: IntArray, q: IntArray, buffers: Buffers
-) -> Candidates:
-    """The actor with the smaller s_p/s_q supplies p (J); the other supplies q (I)."""
-    n = len(i)
+    takes part in issue d with c·s > 0. "Left" means x ≤ O. The actor with the smaller
+    s_p/s_q supplies p (side 1, J); the other supplies q (side 0, I)."""
+    buffers = buffers or Buffers()
+    left = np.ascontiguousarray(state.x <= state.nbs[None, :])
+    eligible = np.ascontiguousarray(eligible)
+    n = _count_pairs(left, eligible)
     cands = Candidates(
         buffers.get("actor", (2, n), np.int64),
         buffers.get("supply", (2, n), np.int64),
@@ -174,16 +165,39 @@ def _assign_roles(
     )
     x, s, cs = (np.ascontiguousarray(a) for a in (state.x, state.s, state.cs))
     rows = (cands.actor, cands.supply, cands.demand, cands.data, cands.seen)
-    _fill_rows(i, j, p, q, x, s, cs, state.w, state.total, rows)
+    _fill_rows(left, eligible, x, s, cs, state.w, state.total, rows)
     return cands
 
 
 @jit
+def _group(left: BoolArray, eligible: BoolArray, a: int, p: int, q: int) -> int:
+    """Actor a's side of the NBS on issues p and q (0 right of both, 1 left of p only,
+    2 left of q only, 3 left of both), or -1 when it takes no part in one of them."""
+    if not (eligible[a, p] and eligible[a, q]):
+        return -1
+    return (1 if left[a, p] else 0) + (2 if left[a, q] else 0)
+
+
+@jit
+def _count_pairs(left: BoolArray, eligible: BoolArray) -> int:
+    """How many candidate exchanges :func:`generate` makes."""
+    n_actors, m = left.shape
+    total = 0
+    for p in range(m):
+        for q in range(p + 1, m):
+            counts = np.zeros(4, dtype=np.int64)
+            for a in range(n_actors):
+                g = _group(left, eligible, a, p, q)
+                if g >= 0:
+                    counts[g] += 1
+            total += counts[0] * counts[3] + counts[1] * counts[2]
+    return total
+
+
+@jit
 def _fill_rows(
-    i: IntArray,
-    j: IntArray,
-    p: IntArray,
-    q: IntArray,
+    left: BoolArray,
+    eligible: BoolArray,
     x: FloatArray,
     s: FloatArray,
     cs: FloatArray,
@@ -191,26 +205,55 @@ def _fill_rows(
     total: FloatArray,
     out: tuple[IntArray, IntArray, IntArray, FloatArray, IntArray],
 ) -> None:
-    """Every candidate's sides, its row of fields and its keys into the round state."""
+    """Every candidate's sides, its row of fields and its keys into the round state, in
+    :func:`generate`'s order."""
+    n_actors, m = x.shape
+    out[3][:] = 0.0  # the row fields not set below start at zero
+    e = 0
+    for p in range(m):
+        for q in range(p + 1, m):
+            for g1, g2 in ((0, 3), (1, 2)):
+                for i in range(n_actors):
+                    if _group(left, eligible, i, p, q) != g1:
+                        continue
+                    for j in range(n_actors):
+                        if _group(left, eligible, j, p, q) != g2:
+                            continue
+                        _fill_row(i, j, p, q, e, x, s, cs, w, total, out)
+                        e += 1
+
+
+@jit
+def _fill_row(
+    i: int,
+    j: int,
+    p: int,
+    q: int,
+    e: int,
+    x: FloatArray,
+    s: FloatArray,
+    cs: FloatArray,
+    w: FloatArray,
+    total: FloatArray,
+    out: tuple[IntArray, IntArray, IntArray, FloatArray, IntArray],
+) -> None:
     n_actors, m = x.shape
     actor, supply, demand, data, seen = out
-    data[:] = 0.0
-    for e in range(len(i)):
-        swap = s[i[e], p[e]] / s[i[e], q[e]] < s[j[e], p[e]] / s[j[e], q[e]]
-        actor[0, e], actor[1, e] = (j[e], i[e]) if swap else (i[e], j[e])
-        supply[0, e], supply[1, e] = q[e], p[e]
-        demand[0, e], demand[1, e] = p[e], q[e]
-        for side in range(2):
-            a, sup, dem = actor[side, e], supply[side, e], demand[side, e]
-            o = side * PER_SIDE
-            data[e, o + XS] = x[a, sup]
-            data[e, o + XD] = x[a, dem]
-            data[e, o + CS] = cs[a, sup]
-            data[e, o + W] = w[sup]
-            data[e, o + S_SUP] = s[a, sup]
-            data[e, o + S_DEM] = s[a, dem]
-            data[e, o + X_START] = x[a, sup]
-            data[e, o + TOTAL] = total[sup]
-            partner = actor[1 - side, e]
-            seen[e, side, 0] = partner * m + sup
-            seen[e, side, 1] = (partner * m + sup) * n_actors + a
+    swap = s[i, p] / s[i, q] < s[j, p] / s[j, q]
+    actor[0, e], actor[1, e] = (j, i) if swap else (i, j)
+    supply[0, e], supply[1, e] = q, p
+    demand[0, e], demand[1, e] = p, q
+    for side in range(2):
+        a, sup, dem = actor[side, e], supply[side, e], demand[side, e]
+        o = side * PER_SIDE
+        data[e, o + XS] = x[a, sup]
+        data[e, o + XD] = x[a, dem]
+        data[e, o + CS] = cs[a, sup]
+        data[e, o + W] = w[sup]
+        data[e, o + S_SUP] = s[a, sup]
+        data[e, o + S_DEM] = s[a, dem]
+        data[e, o + X_START] = x[a, sup]
+        data[e, o + TOTAL] = total[sup]
+        partner = actor[1 - side, e]
+        seen[e, side, 0] = partner * m + sup
+        seen[e, side, 1] = (partner * m + sup) * n_actors + a

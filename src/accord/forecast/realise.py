@@ -115,16 +115,21 @@ class _Loop:
         n_keys = n_actors * n_issues
         self.cands, self.p, self.draws = cands, p, draws
         self.n_issues, self.n_actors = n_issues, n_actors
-        self.by_supply = _index(cands.actor * n_issues + cands.supply, n_keys, buffers, "sup")
-        self.by_demand = _index(cands.actor * n_issues + cands.demand, n_keys, buffers, "dem")
+        keys = buffers.get("keys", cands.actor.shape, np.int64)
+        np.multiply(cands.actor, n_issues, out=keys)
+        self.by_supply = _index(np.add(keys, cands.supply, out=keys), n_keys, buffers, "sup")
+        np.multiply(cands.actor, n_issues, out=keys)
+        self.by_demand = _index(np.add(keys, cands.demand, out=keys), n_keys, buffers, "dem")
         widest = [
             int(np.diff(index[0]).max(initial=0)) for index in (self.by_supply, self.by_demand)
         ]
         self.max_affected = 2 * sum(widest)
         n = len(cands)
         self.buffers = buffers
-        self.alive = cands.data[:, VALID] > 0
-        self.initial = cands.data[:, GAIN].copy()
+        self.alive = buffers.get("alive", (n,), np.bool_)
+        np.greater(cands.data[:, VALID], 0.0, out=self.alive)
+        self.initial = buffers.get("initial", (n,))
+        self.initial[:] = cands.data[:, GAIN]
         self.offsets = layout(n)
         self.tree = buffers.get("tree", (int(self.offsets[-1]),))
         tree_build(self.tree, self.offsets, self.initial, self.alive)
