@@ -209,16 +209,20 @@ def _fill_rows(
     :func:`generate`'s order."""
     n_actors, m = x.shape
     out[3][:] = 0.0  # the row fields not set below start at zero
+    members = np.empty((4, n_actors), dtype=np.int64)  # actors by group, in input order
+    size = np.zeros(4, dtype=np.int64)
     e = 0
     for p in range(m):
         for q in range(p + 1, m):
+            size[:] = 0
+            for a in range(n_actors):
+                g = _group(left, eligible, a, p, q)
+                if g >= 0:
+                    members[g, size[g]] = a
+                    size[g] += 1
             for g1, g2 in ((0, 3), (1, 2)):
-                for i in range(n_actors):
-                    if _group(left, eligible, i, p, q) != g1:
-                        continue
-                    for j in range(n_actors):
-                        if _group(left, eligible, j, p, q) != g2:
-                            continue
+                for i in members[g1, : size[g1]]:
+                    for j in members[g2, : size[g2]]:
                         _fill_row(i, j, p, q, e, x, s, cs, w, total, out)
                         e += 1
 
