@@ -1,4 +1,4 @@
-"""Array kernels of Stokman's exchange model, Equal Gain (Stokman & Van Oosten 1994).
+"""The candidate table of Stokman's exchange model, Equal Gain (Stokman & Van Oosten 1994).
 
 Positions are on 0..100. On issue d the outcome is the Nash bargaining solution
 ``O_d = Σ c s x / W_d`` with ``W_d = Σ c s`` (Stokman & Van den Bos 1992). Two actors
@@ -7,8 +7,9 @@ on opposite sides of O on two issues p and q can exchange: the one with the smal
 exchange rates that give both the same utility gain.
 
 Every candidate exchange of a round is one row of :attr:`Candidates.data` (its two
-sides' positions, moves, move history and constants);
-:func:`accord.forecast.exchange_eval.evaluate_rows` evaluates any subset of them. Side 0 of a
+sides' positions, moves, move history and constants), written by one compiled pass
+(:func:`generate`); :func:`accord.forecast.exchange_eval.evaluate_rows` evaluates any
+subset of them. Side 0 of a
 candidate is I (supplies q, demands p), side 1 is J (supplies p, demands q), as in the
 Decide software of Stokman's group (``decide-exchange-model``).
 """
