@@ -27,5 +27,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def jit(function: F) -> F:
     """Compile ``function`` in nopython mode with caching; the signature is kept for
-    the type checker."""
-    return cast(F, numba.njit(cache=True, nogil=True, error_model="numpy")(function))
+    the type checker. Where no cache location is writable (a read-only installation
+    and no writable home or ``NUMBA_CACHE_DIR``), it compiles on each run instead."""
+    try:
+        compiled = numba.njit(cache=True, nogil=True, error_model="numpy")(function)
+    except RuntimeError:  # Numba: "cannot cache function ...: no locator available"
+        compiled = numba.njit(cache=False, nogil=True, error_model="numpy")(function)
+    return cast(F, compiled)
