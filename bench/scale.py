@@ -54,6 +54,7 @@ from accord.analysis.structured.bargaining import (
     ideal_gains,
     solutions_on_frontier,
 )
+from accord.analysis.pareto import pareto_mask
 from accord.analysis.structured.dominance import prune
 from accord.analysis.structured.encoding import Encoding
 from accord.analysis.structured.frontier import pareto_frontier
@@ -131,6 +132,7 @@ def warm_up() -> None:
     """Load the compiled kernels: Numba's first call in a process takes about half a
     second, paid once, like the imports NegMAS's timings leave out."""
     prune(np.zeros((3, 3)))
+    pareto_mask(np.random.default_rng(0).random((2048, 3)))  # the compiled n-party filter
 
 
 def timed(run: Callable[[], Any]) -> tuple[float, Any]:

@@ -127,8 +127,9 @@ class StakeholderTable:
         """Positions mapped to 0..100: ``(x − lower)·100 / (upper − lower)``."""
         return (self.position - self.lower) * 100.0 / (self.upper - self.lower)
 
-    def unscale(self, values: FloatArray | float, issue: int) -> FloatArray:
-        """Inverse of :meth:`scaled` for one issue."""
+    def unscale(self, values: FloatArray | float, issue: int | NDArray[np.int64]) -> FloatArray:
+        """Inverse of :meth:`scaled` for one issue, or elementwise for an array of
+        issues the shape of ``values``."""
         span = self.upper[issue] - self.lower[issue]
         result: FloatArray = np.asarray(values, dtype=np.float64) * span / 100.0
         result += self.lower[issue]

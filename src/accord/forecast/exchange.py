@@ -174,14 +174,11 @@ def _realized(table: StakeholderTable, done: Realised) -> tuple[RealizedExchange
     """The realised exchanges on the issues' own scales."""
     if len(done) == 0:
         return ()
-    span = table.upper - table.lower  # as StakeholderTable.unscale, vectorised
-    scaled = []
-    for side, (x_col, y_col) in enumerate(((0, 1), (2, 3))):
-        d = done.supply[:, side]
-        for column in (x_col, y_col):
-            values = done.values[:, column] * span[d] / 100.0
-            values += table.lower[d]
-            scaled.append(values.tolist())
+    scaled = [
+        table.unscale(done.values[:, column], done.supply[:, side]).tolist()
+        for side, columns in enumerate(((0, 1), (2, 3)))
+        for column in columns
+    ]
     names = [[table.actors[a] for a in done.actor[:, side].tolist()] for side in (0, 1)]
     issues = [[table.issues[d] for d in done.supply[:, side].tolist()] for side in (0, 1)]
     gains = done.values[:, 4:].tolist()

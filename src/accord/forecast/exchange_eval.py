@@ -231,9 +231,8 @@ def _block(
         for side in range(2):
             shifts[k, side, 0] = g_off[seen[e, side, 0]]
             shifts[k, side, 1] = g_val[seen[e, side, 1]]
-    start = idx[first]
-    if idx[first + rows - 1] - start == rows - 1:
-        return data[start : start + rows]
+    if _consecutive(idx, first, rows):
+        return data[idx[first] : idx[first] + rows]
     for k in range(rows):  # one field per cache line first: many rows in flight at once
         e = idx[first + k]
         for f in range(0, WIDTH, 8):
@@ -249,10 +248,16 @@ def _block(
 @jit
 def _put_back(block: FloatArray, data: FloatArray, idx: IntArray, first: int, rows: int) -> None:
     """Copy a block back unless it is a view of ``data``."""
-    start = idx[first]
-    if idx[first + rows - 1] - start == rows - 1:
+    if _consecutive(idx, first, rows):
         return
     for k in range(rows):
         e = idx[first + k]
         for f in range(WIDTH):
             data[e, f] = block[k, f]
+
+
+@jit
+def _consecutive(idx: IntArray, first: int, rows: int) -> bool:
+    """Whether ``idx[first:first + rows]`` (ascending, distinct) are consecutive rows, so
+    the block is a view of the table."""
+    return bool(idx[first + rows - 1] - idx[first] == rows - 1)

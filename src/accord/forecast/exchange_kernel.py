@@ -143,9 +143,6 @@ class Candidates:
     def __len__(self) -> int:
         return int(self.actor.shape[1])
 
-    def field(self, side: int, name: int, idx: IntArray | slice = slice(None)) -> FloatArray:
-        return self.data[idx, col(side, name)]
-
 
 def generate(state: RoundState, eligible: BoolArray, buffers: Buffers | None = None) -> Candidates:
     """All candidate exchanges, in Decide's order: issue pairs (p, q) in input order;
