@@ -49,12 +49,12 @@ from rich.console import Console
 from rich.table import Table
 
 from accord import Scenario, analyze, compile_scenario
+from accord.analysis.pareto import pareto_mask
 from accord.analysis.structured.bargaining import (
     bargaining_solutions,
     ideal_gains,
     solutions_on_frontier,
 )
-from accord.analysis.pareto import pareto_mask
 from accord.analysis.structured.dominance import prune
 from accord.analysis.structured.encoding import Encoding
 from accord.analysis.structured.frontier import pareto_frontier
