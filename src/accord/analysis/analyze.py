@@ -281,25 +281,16 @@ def _track_extremes(scan: _Scan, indices: IntArray, utilities: FloatArray) -> No
 def _summaries(
     scenario: Scenario, model: CompiledModel, chosen: list[int], scan: _Scan, points: Points
 ) -> list[PartySummary]:
-    summaries = []
-    for j, p in enumerate(chosen):
-        party = scenario.party(model.party_ids[p])
-        assert party.preferences is not None
-        summaries.append(
-            PartySummary(
-                id=party.id,
-                name=party.name,
-                role=party.role.value,
-                reservation=float(model.reservations[p]),
-                reservation_label=party.preferences.reservation.label,
-                best=points.one(scan.best[j].index),
-                worst=points.one(scan.worst[j].index),
-                acceptable_count=int(scan.acceptable[j]),
-                crossing_red_lines=int(scan.crossing[j]),
-                below_reservation=int(scan.below[j]),
-            )
+    return [
+        PartySummary.of(
+            scenario.party(model.party_ids[p]),
+            float(model.reservations[p]),
+            points.one(scan.best[j].index),
+            points.one(scan.worst[j].index),
+            (int(scan.acceptable[j]), int(scan.crossing[j]), int(scan.below[j])),
         )
-    return summaries
+        for j, p in enumerate(chosen)
+    ]
 
 
 def _zopa(

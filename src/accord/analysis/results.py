@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from accord.model.scenario import Party
 
 __all__ = [
     "Analysis",
@@ -54,6 +58,32 @@ class PartySummary:
     """None when not counted: the structured path does not enumerate the space."""
     crossing_red_lines: int | None
     below_reservation: int | None
+
+    @classmethod
+    def of(
+        cls,
+        party: Party,
+        reservation: float,
+        best: OutcomePoint,
+        worst: OutcomePoint,
+        counts: tuple[int, int, int] | None = None,
+    ) -> PartySummary:
+        """The summary of ``party`` (which has preferences); ``counts`` are its
+        acceptable, red-line-crossing and below-reservation outcomes, when counted."""
+        assert party.preferences is not None
+        acceptable, crossing, below = counts if counts is not None else (None, None, None)
+        return cls(
+            id=party.id,
+            name=party.name,
+            role=party.role.value,
+            reservation=reservation,
+            reservation_label=party.preferences.reservation.label,
+            best=best,
+            worst=worst,
+            acceptable_count=acceptable,
+            crossing_red_lines=crossing,
+            below_reservation=below,
+        )
 
 
 @dataclass(frozen=True)

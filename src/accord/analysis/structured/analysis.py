@@ -219,25 +219,15 @@ def _empty_zone(scenario: Scenario, run: _Run) -> Zopa:
 def _summaries(
     scenario: Scenario, run: _Run, extremes: list[tuple[IntArray, IntArray]]
 ) -> list[PartySummary]:
-    summaries = []
-    for p, (best, worst) in zip(run.chosen, extremes, strict=True):
-        party = scenario.party(run.model.party_ids[p])
-        assert party.preferences is not None
-        summaries.append(
-            PartySummary(
-                id=party.id,
-                name=party.name,
-                role=party.role.value,
-                reservation=float(run.model.reservations[p]),
-                reservation_label=party.preferences.reservation.label,
-                best=run.points.row(best),
-                worst=run.points.row(worst),
-                acceptable_count=None,
-                crossing_red_lines=None,
-                below_reservation=None,
-            )
+    return [
+        PartySummary.of(
+            scenario.party(run.model.party_ids[p]),
+            float(run.model.reservations[p]),
+            run.points.row(best),
+            run.points.row(worst),
         )
-    return summaries
+        for p, (best, worst) in zip(run.chosen, extremes, strict=True)
+    ]
 
 
 def _solutions(run: _Run, picks: dict[str, Pick | None]) -> dict[str, Solution | None]:
