@@ -13,8 +13,9 @@ import numpy as np
 from hypothesis import strategies as st
 
 from accord import Scenario
+from accord.frameworks.model import Framework
 
-__all__ = ["brute", "evaluate", "matches", "small_scenarios"]
+__all__ = ["brute", "completions", "drafts", "evaluate", "matches", "small_scenarios"]
 
 
 @st.composite
@@ -101,3 +102,30 @@ def evaluate(scenario: Scenario, outcome: dict[str, str]) -> tuple[list[float], 
         utilities.append(u)
         accepts.append(not crossed and u >= prefs.reservation.value - 1e-12)
     return utilities, accepts
+
+
+@st.composite
+def drafts(draw: st.DrawFn) -> tuple[Scenario, Framework]:
+    """A small random scenario and a draft of it settling a random subset of its issues."""
+    scenario = draw(small_scenarios())
+    points: list[dict[str, Any]] = []
+    for issue in scenario.issues:
+        if draw(st.booleans()):
+            option = draw(st.sampled_from(issue.option_ids()))
+            if points and draw(st.booleans()):
+                points[-1]["settles"][issue.id] = option
+            else:
+                points.append({"text": f"settle {issue.id}", "settles": {issue.id: option}})
+    points.append({"text": "a procedural point"})
+    framework = Framework.model_validate(
+        {"id": "draft", "title": "draft", "scenario": scenario.id, "points": points}
+    )
+    return scenario, framework
+
+
+def completions(scenario: Scenario, framework: Framework) -> list[dict[str, str]]:
+    """Every outcome that agrees with the draft's settled issues, in product order."""
+    fixed = {i: o for i, (o, _) in framework.settlement().items()}
+    choices = [[fixed[i.id]] if i.id in fixed else list(i.option_ids()) for i in scenario.issues]
+    names = [i.id for i in scenario.issues]
+    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*choices)]

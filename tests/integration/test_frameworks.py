@@ -173,3 +173,86 @@ def test_the_how_to_example_is_a_valid_framework() -> None:
     framework, scenario = parse_framework(block, "how-to example")
     assert scenario.id == "berlin-2025"
     assert framework.settlement()["forces"] == ("monitors", 2)
+
+
+def _crosses(when: dict[str, tuple[str, ...]], settled: dict[str, str]) -> bool:
+    return all(issue in settled and settled[issue] in options for issue, options in when.items())
+
+
+def test_amendments_flag_red_lines_of_parties_who_need_not_accept() -> None:
+    code, out, _ = run("amend", US, "--lift", "ukraine:1", "--limit", "50", "-f", "json")
+    assert code == 0
+    data = json.loads(out)
+    _, scenario = load_framework(US)
+    assert data["amendments"]
+    for amendment in data["amendments"]:
+        settled = amendment["settled_after"]
+        expected = {
+            (party.id, n)
+            for party in scenario.parties
+            if party.preferences is not None
+            for n, line in enumerate(party.preferences.red_lines, start=1)
+            if (party.id, n) != ("ukraine", 1) and _crosses(line.when, settled)
+        }
+        certain = {(f["party"], f["red_line"]) for f in amendment["flags"] if f["certain"]}
+        assert certain == expected
+        assert all(f["party"] not in data["principals"] for f in amendment["flags"])
+        assert all(set(f) == {"party", "red_line", "text", "certain"} for f in amendment["flags"])
+
+
+def test_a_flagged_party_named_in_parties_must_accept() -> None:
+    flagged = json.loads(run("amend", US, "--lift", "ukraine:1", "-f", "json")[1])
+    parties = {f["party"] for a in flagged["amendments"] for f in a["flags"]}
+    assert "germany" in parties  # the Europeans' red line: withdrawal, no NATO, capped army
+    code, out, _ = run(
+        "amend", US, "--lift", "ukraine:1", "--parties", "ukraine,russia,germany", "-f", "json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["principals"] == ["ukraine", "russia", "germany"]
+    assert all(f["party"] != "germany" for a in data["amendments"] for f in a["flags"])
+    markdown = run("amend", US, "--lift", "ukraine:1", "-f", "markdown")[1]
+    assert "Flag: Germany's red line 1" in markdown
+
+
+def test_reviews_flag_every_party_and_number_red_lines_as_the_file_does() -> None:
+    code, out, _ = run("review", US, "--lift", "ukraine:1", "-f", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["must_accept"] == ["ukraine", "russia"]
+    flagged = {(f["party"], f["red_line"]) for f in data["flags"]}
+    assert ("ukraine", 1) not in flagged  # lifted
+    assert ("ukraine", 2) in flagged  # still numbered as in the scenario file
+    assert "germany" in {party for party, _ in flagged}
+    assert "Flagged, red lines of parties who need not accept: Germany" in data["verdict"]
+    text = run("review", US, "--lift", "ukraine:1")[1]
+    assert "Red-line flags" in text
+
+
+@pytest.mark.parametrize(
+    ("command", "parties", "message"),
+    [
+        ("review", "ukrane", "did you mean 'ukraine'"),
+        ("amend", "canada", "has no preferences"),
+        ("mediate", "ukraine,ukraine", "named twice"),
+    ],
+)
+def test_bad_parties_are_refused(command: str, parties: str, message: str) -> None:
+    code, _, err = run(command, US, "--parties", parties)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_every_command_in_the_how_to_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = Path(__file__).resolve().parents[2] / "docs" / "how-to" / "review-a-framework.md"
+    commands = [
+        line.split("#", 1)[0].split()[1:]
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if line.startswith(".venv/bin/accord ")
+    ]
+    assert len(commands) >= 6
+    monkeypatch.chdir(tmp_path)  # --plot writes beside the working directory
+    for args in commands:
+        code, _, err = run(*args)
+        assert code == 0, (args, err)

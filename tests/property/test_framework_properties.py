@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Any
 
 import numpy as np
 from hypothesis import given, settings
@@ -17,41 +16,16 @@ from accord.frameworks.draft import compile_draft
 from accord.frameworks.mediation import mediate_text
 from accord.frameworks.model import Framework
 from accord.frameworks.review import review_framework
-from brute import brute, evaluate, small_scenarios
+from brute import brute, completions, drafts, evaluate
 
 TOL = 1e-9
-
-
-@st.composite
-def drafts(draw: st.DrawFn) -> tuple[Scenario, Framework]:
-    scenario = draw(small_scenarios())
-    points: list[dict[str, Any]] = []
-    for issue in scenario.issues:
-        if draw(st.booleans()):
-            option = draw(st.sampled_from(issue.option_ids()))
-            if points and draw(st.booleans()):
-                points[-1]["settles"][issue.id] = option
-            else:
-                points.append({"text": f"settle {issue.id}", "settles": {issue.id: option}})
-    points.append({"text": "a procedural point"})
-    framework = Framework.model_validate(
-        {"id": "draft", "title": "draft", "scenario": scenario.id, "points": points}
-    )
-    return scenario, framework
-
-
-def _completions(scenario: Scenario, framework: Framework) -> list[dict[str, str]]:
-    fixed = {i: o for i, (o, _) in framework.settlement().items()}
-    choices = [[fixed[i.id]] if i.id in fixed else list(i.option_ids()) for i in scenario.issues]
-    names = [i.id for i in scenario.issues]
-    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*choices)]
 
 
 @settings(max_examples=50)
 @given(drafts())
 def test_review_numbers_equal_direct_evaluation(case: tuple[Scenario, Framework]) -> None:
     scenario, framework = case
-    rows = [evaluate(scenario, outcome) for outcome in _completions(scenario, framework)]
+    rows = [evaluate(scenario, outcome) for outcome in completions(scenario, framework)]
     utilities = np.array([u for u, _ in rows])
     accepts = np.array([ok for _, ok in rows])
     review = review_framework(framework, scenario)

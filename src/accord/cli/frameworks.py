@@ -14,6 +14,7 @@ from rich.table import Table
 from accord.cli.main import (
     MethodChoice,
     OutputFormat,
+    _split,
     _stdout,
     _user_errors,
     _write_atomically,
@@ -23,6 +24,7 @@ from accord.errors import AccordError
 from accord.frameworks.amend import amend_framework
 from accord.frameworks.diff import diff_frameworks
 from accord.frameworks.draft import compile_draft
+from accord.frameworks.flags import required_parties
 from accord.frameworks.load import builtin_frameworks, load_framework
 from accord.frameworks.mediation import mediate_text
 from accord.frameworks.model import Framework
@@ -61,6 +63,13 @@ LiftOption = Annotated[
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
 ]
+PartiesOption = Annotated[
+    str | None,
+    typer.Option(
+        help="The parties who must accept, as A,B,... or 'all' [default: the principals]; "
+        "every party's red lines are flagged either way."
+    ),
+]
 
 
 def _emit(data: dict[str, Any], report: Report, fmt: OutputFormat, output: Path | None) -> None:
@@ -83,11 +92,11 @@ def _emit(data: dict[str, Any], report: Report, fmt: OutputFormat, output: Path 
         _write_atomically(output, text)
 
 
-def _load(spec: str, lift: list[str] | None) -> tuple[Framework, Scenario]:
-    """The framework and its scenario, with any lifted red lines removed."""
+def _load(spec: str, lift: list[str] | None) -> tuple[Framework, Scenario, Scenario]:
+    """The framework, its scenario with any lifted red lines removed, and the original."""
     framework, scenario = load_framework(spec)
     lifted, _ = lift_red_lines(scenario, [parse_lift(item) for item in lift or []])
-    return framework, lifted
+    return framework, lifted, scenario
 
 
 def frameworks_command(
@@ -133,13 +142,14 @@ def diff_command(
 def review_command(
     framework: FrameworkArg,
     lift: LiftOption = None,
+    parties: PartiesOption = None,
     output_format: FormatOption = OutputFormat.text,
     output: OutputOption = None,
 ) -> None:
     """Where each party stands on a draft, point by point, and what blocks agreement."""
     with _user_errors():
-        loaded, scenario = _load(framework, lift)
-        review = review_framework(loaded, scenario)
+        loaded, scenario, original = _load(framework, lift)
+        review = review_framework(loaded, scenario, _split(parties, "--parties"), original)
         report = review_report(review, len(loaded.points))
         _emit(review_data(review), report, output_format, output)
 
@@ -151,19 +161,28 @@ def amend_command(
     method: Annotated[
         MethodChoice, typer.Option(help="auto, enumerate, or structured (MIP, any size).")
     ] = MethodChoice.auto,
+    parties: PartiesOption = None,
     output_format: FormatOption = OutputFormat.text,
     output: OutputOption = None,
 ) -> None:
     """The smallest sets of point changes that make a draft acceptable to all principals."""
     with _user_errors():
-        loaded, scenario = _load(framework, lift)
-        result = amend_framework(loaded, scenario, limit=limit, method=method.value)
+        loaded, scenario, original = _load(framework, lift)
+        result = amend_framework(
+            loaded,
+            scenario,
+            limit=limit,
+            method=method.value,
+            parties=_split(parties, "--parties"),
+            original=original,
+        )
         _emit(amendment_data(result), amendment_report(result, scenario), output_format, output)
 
 
 def mediate_command(
     framework: FrameworkArg,
     lift: LiftOption = None,
+    parties: PartiesOption = None,
     rounds: Annotated[int, typer.Option(min=1, max=10_000, help="Round limit.")] = 30,
     seed: Annotated[int, typer.Option(help="Seed for the mediator's tie-breaking.")] = 0,
     informed: Annotated[
@@ -180,11 +199,9 @@ def mediate_command(
 ) -> None:
     """Run the single-text procedure: criticise, revise, repeat."""
     with _user_errors():
-        loaded, scenario = _load(framework, lift)
+        loaded, scenario, original = _load(framework, lift)
         model = compile_scenario(scenario)
-        principals = [model.party_index(p.id) for p in scenario.principals() if p.preferences]
-        if not principals:
-            raise AccordError("the scenario has no principals with preferences")
+        principals = required_parties(scenario, model, _split(parties, "--parties"))
         knows = _mediator_knows(scenario) if informed is None else informed
         try:
             result = mediate_text(
@@ -197,7 +214,7 @@ def mediate_command(
             )
         except ValueError as error:
             raise AccordError(str(error)) from None
-        data = mediation_data(result, model)
+        data = mediation_data(result, model, scenario, original)
         if plot is not None:
             _plot(plot, data, scenario, principals=[model.party_ids[p] for p in principals])
         _emit(data, mediation_report(data, scenario), output_format, output)

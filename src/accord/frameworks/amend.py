@@ -12,15 +12,17 @@ point-by-point changes with the text to write and their effect on every party.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from accord.analysis.analyze import AnalysisError, analyze
+from accord.analysis.analyze import analyze
 from accord.analysis.results import Collision
 from accord.analysis.structured.amend import Amendment as Found
 from accord.analysis.structured.amend import minimal_amendment
 from accord.analysis.structured.amend_model import expected_utilities
 from accord.engine.compiled import CompiledModel, compile_scenario
 from accord.frameworks.draft import CompiledDraft, compile_draft
+from accord.frameworks.flags import RedLineFlag, red_line_flags, required_parties
 from accord.frameworks.model import Framework
 from accord.model.scenario import Scenario
 
@@ -48,6 +50,8 @@ class Amendment:
     utilities_after: dict[str, float]
     nash_product: float
     settled_after: dict[str, str]
+    flags: tuple[RedLineFlag, ...]
+    """Red lines of any party (those who need not accept too) the amended draft crosses."""
 
 
 @dataclass(frozen=True)
@@ -61,18 +65,26 @@ class AmendmentResult:
     collisions: tuple[Collision, ...]
     method: str
     exact: bool
+    flags: tuple[RedLineFlag, ...]
+    """Red lines of any party that the draft as it stands crosses."""
 
 
 def amend_framework(
-    framework: Framework, scenario: Scenario, limit: int = 5, method: str = "auto"
+    framework: Framework,
+    scenario: Scenario,
+    limit: int = 5,
+    method: str = "auto",
+    parties: Sequence[str] | None = None,
+    original: Scenario | None = None,
 ) -> AmendmentResult:
-    """The minimal amendments of ``framework`` (best ``limit`` shown, all counted)."""
+    """The minimal amendments of ``framework`` (best ``limit`` shown, all counted).
+
+    ``parties`` must all accept the amended draft (default: the principals); every
+    other party's red lines are checked and flagged, not enforced. ``original`` is the
+    scenario before lifted red lines were removed (it numbers the flags).
+    """
     model = compile_scenario(scenario)
-    principals = [
-        model.party_index(p.id) for p in scenario.principals() if p.preferences is not None
-    ]
-    if not principals:
-        raise AnalysisError("the scenario has no principals with preferences")
+    principals = required_parties(scenario, model, parties)
     draft = compile_draft(framework, model)
     found = minimal_amendment(model, draft.settled, principals, method=method, limit=_COUNT_UP_TO)
     ids = tuple(model.party_ids[p] for p in principals)
@@ -80,7 +92,7 @@ def amend_framework(
     if found.size is None:
         collisions = analyze(scenario, list(ids), method=method).zopa.reasons
     shown = tuple(
-        _describe(model, draft, framework, scenario, amendment)
+        _describe(model, draft, framework, scenario, amendment, original)
         for amendment in found.amendments[:limit]
     )
     return AmendmentResult(
@@ -92,6 +104,7 @@ def amend_framework(
         collisions,
         found.method,
         found.exact and found.complete,
+        red_line_flags(model, scenario, draft.settled, original),
     )
 
 
@@ -101,6 +114,7 @@ def _describe(
     framework: Framework,
     scenario: Scenario,
     found: Found,
+    original: Scenario | None,
 ) -> Amendment:
     everyone = list(range(len(model.party_ids)))
     before = expected_utilities(model, dict(draft.settled), everyone)
@@ -117,6 +131,7 @@ def _describe(
         settled_after={
             model.issue_ids[i]: model.option_ids[i][o] for i, o in sorted(found.settled.items())
         },
+        flags=red_line_flags(model, scenario, found.settled, original),
     )
 
 

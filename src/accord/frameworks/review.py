@@ -11,12 +11,14 @@ is; ``possibly_acceptable`` says some completion is.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from accord.engine.compiled import CompiledModel, compile_scenario
 from accord.frameworks.draft import CompiledDraft, acceptable_rows, compile_draft, grid
+from accord.frameworks.flags import RedLineFlag, red_line_flags, required_parties
 from accord.frameworks.model import Framework
 from accord.model.scenario import Party, Role, Scenario
 
@@ -72,18 +74,36 @@ class Review:
     acceptable_to_all_principals: bool
     rejected_by: tuple[str, ...]
     verdict: str
+    must_accept: tuple[str, ...]
+    """The parties whose acceptance agreement needs (the principals unless named)."""
+    flags: tuple[RedLineFlag, ...]
+    """Every party's red lines the draft crosses (or may cross, through its open issues)."""
 
 
-def review_framework(framework: Framework, scenario: Scenario) -> Review:
-    """Review ``framework`` (a draft of ``scenario``) for every party with preferences."""
+def review_framework(
+    framework: Framework,
+    scenario: Scenario,
+    parties: Sequence[str] | None = None,
+    original: Scenario | None = None,
+) -> Review:
+    """Review ``framework`` (a draft of ``scenario``) for every party with preferences.
+
+    Agreement needs ``parties`` (default: the principals) to accept; every party's red
+    lines are flagged. ``original`` (the scenario before lifts) numbers the flags.
+    """
     model = compile_scenario(scenario)
     draft = compile_draft(framework, model)
     reviews = tuple(
         _review_party(model, draft, framework, scenario.party(party_id), p)
         for p, party_id in enumerate(model.party_ids)
     )
-    principals = [r for r in reviews if r.role == Role.PRINCIPAL.value]
+    if parties is None and not any(r.role == Role.PRINCIPAL.value for r in reviews):
+        needed: list[int] = []
+    else:
+        needed = required_parties(scenario, model, parties)
+    principals = [reviews[p] for p in needed]
     rejected = tuple(r.party for r in principals if not r.acceptable)
+    flags = red_line_flags(model, scenario, draft.settled, original)
     return Review(
         framework=framework.id,
         title=framework.title,
@@ -93,17 +113,33 @@ def review_framework(framework: Framework, scenario: Scenario) -> Review:
         parties=reviews,
         acceptable_to_all_principals=bool(principals) and not rejected,
         rejected_by=rejected,
-        verdict=_verdict(principals, rejected),
+        verdict=_verdict(principals, rejected, flags, reviews),
+        must_accept=tuple(r.party for r in principals),
+        flags=flags,
     )
 
 
-def _verdict(principals: list[PartyReview], rejected: tuple[str, ...]) -> str:
+def _verdict(
+    principals: list[PartyReview],
+    rejected: tuple[str, ...],
+    flags: tuple[RedLineFlag, ...],
+    reviews: tuple[PartyReview, ...],
+) -> str:
     if not principals:
         return "The scenario has no principals with preferences to review against."
+    who = "principal" if all(r.role == Role.PRINCIPAL.value for r in principals) else "party named"
     if not rejected:
-        return "Acceptable to every principal."
-    reasons = "; ".join(f"{r.name}: {r.why}" for r in principals if not r.acceptable)
-    return f"Not acceptable to every principal. {reasons}"
+        verdict = f"Acceptable to every {who}."
+    else:
+        reasons = "; ".join(f"{r.name}: {r.why}" for r in principals if not r.acceptable)
+        verdict = f"Not acceptable to every {who}. {reasons}"
+    needed = {r.party for r in principals}
+    names = {r.party: r.name for r in reviews}
+    others = [f.describe(names) for f in flags if f.party not in needed]
+    if others:
+        verdict = verdict.rstrip(".") + ". Flagged, red lines of parties who need not accept: "
+        verdict += "; ".join(others) + "."
+    return verdict
 
 
 def _review_party(

@@ -8,6 +8,7 @@ from typing import Any
 from accord.engine.compiled import CompiledModel
 from accord.frameworks.amend import AmendmentResult
 from accord.frameworks.diff import DraftDiff
+from accord.frameworks.flags import RedLineFlag, flag_data, red_line_flags
 from accord.frameworks.mediation import MediationResult
 from accord.frameworks.review import Review
 from accord.model.scenario import Scenario
@@ -62,10 +63,27 @@ def review_data(review: Review) -> dict[str, Any]:
         "draft": review.draft,
         "open_issues": list(review.open_issues),
         "acceptable_to_all_principals": review.acceptable_to_all_principals,
+        "must_accept": list(review.must_accept),
         "rejected_by": list(review.rejected_by),
         "verdict": review.verdict,
+        "flags": flag_data(review.flags),
         "parties": parties,
     }
+
+
+def _flag_section(flags: tuple[RedLineFlag, ...], names: dict[str, str], what: str) -> Section:
+    """Every party's red lines that ``what`` crosses: flagged, whoever must accept."""
+    if not flags:
+        return Section("Red-line flags", (f"{what} crosses no party's red line.",))
+    rows = tuple(
+        (names.get(f.party, f.party), str(f.red_line), f.text, "yes" if f.certain else "possibly")
+        for f in flags
+    )
+    return Section(
+        "Red-line flags",
+        (f"Red lines of any party (not only those who must accept) that {what.lower()} crosses:",),
+        (Table(("Party", "Red line", "Reason", "Crossed"), rows),),
+    )
 
 
 def review_report(review: Review, n_points: int) -> Report:
@@ -107,6 +125,7 @@ def review_report(review: Review, n_points: int) -> Report:
         subtitle=f"draft {review.draft} of {review.scenario} · open issues: {open_text}",
         sections=(
             Section("Verdict", (review.verdict,)),
+            _flag_section(review.flags, {p.party: p.name for p in review.parties}, "The draft"),
             Section("Where each party stands", tables=(standing,)),
             Section(
                 "Point by point",
@@ -190,6 +209,7 @@ def amendment_data(result: AmendmentResult) -> dict[str, Any]:
         "method": result.method,
         "exact": result.exact,
         "total_found": result.total_found,
+        "flags": flag_data(result.flags),
         "amendments": [asdict(a) for a in result.amendments],
         "collisions": [asdict(c) for c in result.collisions],
     }
@@ -215,7 +235,9 @@ def amendment_report(result: AmendmentResult, scenario: Scenario) -> Report:
         )
     if result.size == 0:
         return Report(
-            f"Amendments: {result.framework}", "the draft is acceptable to every principal already"
+            f"Amendments: {result.framework}",
+            "the draft is acceptable to every party that must accept already",
+            (_flag_section(result.flags, names, "The draft"),),
         )
     sections = tuple(_amendment_section(n, a, names) for n, a in enumerate(result.amendments, 1))
     return Report(
@@ -248,24 +270,35 @@ def _amendment_section(number: int, amendment: Any, names: dict[str, str]) -> Se
         )
         for p, u in amendment.utilities_after.items()
     )
+    flags = tuple(f"Flag: {f.describe(names)}." for f in amendment.flags) or (
+        "Crosses no party's red line.",
+    )
     return Section(
         f"Amendment {number} (Nash product {amendment.nash_product:.4f})",
         tables=(
             Table(("Where", "Change", "Text now", "Text to write"), rows),
             Table(("Party", "Before", "After", "Change"), effects),
         ),
+        notes=flags,
     )
 
 
-def mediation_data(result: MediationResult, model: CompiledModel) -> dict[str, Any]:
+def mediation_data(
+    result: MediationResult,
+    model: CompiledModel,
+    scenario: Scenario,
+    original: Scenario | None = None,
+) -> dict[str, Any]:
     drafts = []
     for draft in result.drafts:
         utilities = model.utilities(draft.row[None, :])[0]
+        settled = {i: int(o) for i, o in enumerate(draft.row)}
         drafts.append(
             {
                 "draft": draft.number,
                 "outcome": model.describe(draft.row),
                 "utilities": {p: float(u) for p, u in zip(model.party_ids, utilities, strict=True)},
+                "flags": flag_data(red_line_flags(model, scenario, settled, original)),
                 "changes": [
                     {
                         "issue": model.issue_ids[i],
@@ -317,5 +350,14 @@ def mediation_report(data: dict[str, Any], scenario: Scenario) -> Report:
                 "Drafts", tables=(Table(("Draft", "Changes", *(names[p] for p in parties)), rows),)
             ),
             Section("Final text", tables=(Table(("Issue", "Option"), tuple(final.items())),)),
+            Section(
+                "Red-line flags",
+                tuple(
+                    f"Flag: {names.get(f['party'], f['party'])}'s red line {f['red_line']} "
+                    f"({f['text'].rstrip('.')})."
+                    for f in data["drafts"][-1]["flags"]
+                )
+                or ("The last draft crosses no party's red line.",),
+            ),
         ),
     )
