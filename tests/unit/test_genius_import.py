@@ -9,8 +9,7 @@ import pytest
 
 from accord.engine.compiled import compile_scenario
 from accord.errors import ScenarioError
-from accord.io import genius
-from accord.io.genius import RESERVATION_LABEL, read_genius_folder
+from accord.io.genius import RESERVATION_LABEL, read_genius_folder, xml_file
 from accord.io.scenario_file import dump_scenario, parse_scenario
 from accord.model.checks import check_scenario
 from accord.model.scenario import Role
@@ -319,7 +318,7 @@ def test_missing_folder_and_empty_folder(tmp_path: Path) -> None:
 
 
 def test_oversized_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(genius, "MAX_FILE_BYTES", 200)
+    monkeypatch.setattr(xml_file, "MAX_FILE_BYTES", 200)
     assert "larger than" in str(error_of(domain_folder(tmp_path, a=profile())))
 
 
@@ -396,12 +395,14 @@ def test_profile_for_another_domain(tmp_path: Path) -> None:
     assert "issue 'Wheels' has index 3, but in the domain that is 'Extras'" in problem.message
 
 
-@pytest.mark.parametrize("value", [" red", "red ", "", "two&#10;lines"])
-def test_values_that_cannot_be_ids(tmp_path: Path, value: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "reason"), [("", "is blank"), (" &#10;\t", "is blank"), ("x" * 201, "is too long")]
+)
+def test_values_that_cannot_be_ids(tmp_path: Path, value: str, reason: str) -> None:
     domain = DOMAIN.replace('value="red"', f'value="{value}"')
     folder = write(tmp_path / "D", {"d.xml": domain, "a.xml": profile()})
     problem = error_of(folder).problems[0]
-    assert "cannot be used as an id" in problem.message
+    assert f"{reason} to be used as an id" in problem.message
     assert problem.location is not None
     assert problem.location.line == 6
 
@@ -409,7 +410,7 @@ def test_values_that_cannot_be_ids(tmp_path: Path, value: str) -> None:
 def test_duplicate_domain_value(tmp_path: Path) -> None:
     domain = DOMAIN.replace('value="blue"', 'value="red"')
     error = error_of(write(tmp_path / "D", {"d.xml": domain, "a.xml": profile()}))
-    assert "lists the value 'red' twice" in str(error)
+    assert "value 'red' of issue 'Colour' is listed twice" in str(error)
 
 
 def test_bad_integer_bounds(tmp_path: Path) -> None:
@@ -433,3 +434,47 @@ def test_issue_without_type(tmp_path: Path) -> None:
     domain = DOMAIN.replace(' vtype="discrete" type="discrete"', "")
     problem = error_of(write(tmp_path / "D", {"d.xml": domain, "a.xml": profile()})).problems[0]
     assert "issue 'Extras' has type None; expected 'discrete' or 'integer'" in problem.message
+
+
+# --- untidy names -------------------------------------------------------------------
+
+
+def test_issue_names_that_clean_alike_are_refused(tmp_path: Path) -> None:
+    domain = DOMAIN.replace('name="Extras"', 'name=" Colour"')
+    problem = error_of(write(tmp_path / "D", {"d.xml": domain, "a.xml": profile()})).problems[0]
+    assert problem.message == (
+        "issue 'Colour' (line 5) and ' Colour' (line 11) both become the id 'Colour'"
+    )
+    assert problem.location is not None
+    assert problem.location.line == 11
+
+
+def test_profile_files_that_clean_alike_are_refused(tmp_path: Path) -> None:
+    folder = domain_folder(tmp_path, **{"a": profile(), "a ": profile()})
+    problem = error_of(folder).problems[0]
+    assert problem.message == "the files 'a .xml' and 'a.xml' both become the id 'a'"
+    assert problem.location is not None
+    assert problem.location.file == str(folder)
+
+
+def test_untidy_file_and_folder_names_become_ids(tmp_path: Path) -> None:
+    folder = write(tmp_path / "My  Cars ", {"cars.xml": DOMAIN, " buyer\u00a0.xml": profile()})
+    scenario = read_genius_folder(folder)
+    assert scenario.id == "My Cars"
+    assert [(p.id, p.name) for p in scenario.parties] == [("buyer", " buyer\u00a0")]
+    assert [s.id for s in scenario.sources] == ["genius-cars", "genius-buyer"]
+
+
+def test_profile_issue_names_match_the_domain_up_to_whitespace(tmp_path: Path) -> None:
+    domain = DOMAIN.replace('name="Extras"', 'name="Extras "')
+    folder = write(tmp_path / "D", {"d.xml": domain, "a.xml": profile()})
+    scenario = read_genius_folder(folder)
+    assert scenario.issue("Extras").title == "Extras "
+
+
+def test_profile_values_match_the_domain_text_exactly(tmp_path: Path) -> None:
+    """GENIUS looks a profile's items up by their exact text."""
+    domain = DOMAIN.replace('value="all"', 'value="all "')
+    problem = error_of(write(tmp_path / "D", {"d.xml": domain, "a.xml": profile()})).problems[0]
+    assert problem.message == "issue 'Extras' has no value 'all'"
+    assert problem.hint == "did you mean 'all '?"
