@@ -38,7 +38,7 @@ from accord.analysis.structured.amend_model import (
     worst_completion,
 )
 from accord.analysis.structured.method import resolve_method
-from accord.analysis.structured.program import Interrupt
+from accord.analysis.structured.program import Interrupt, SolverError, solving
 from accord.engine.compiled import CompiledModel
 
 __all__ = ["Amendment", "MinimalAmendments", "minimal_amendment"]
@@ -117,8 +117,9 @@ def minimal_amendment(
         size, listed, every = enumerate_amendments(model, dict(fixed), party_list, limit)
         return _ranked(model, dict(fixed), party_list, size, listed, every, resolved, True)
     interrupt = interrupt or Interrupt()
-    program = AmendProgram(model, dict(fixed), party_list, interrupt)
-    size, found, complete = _all_minimal(program, limit)
+    with solving("minimal amendment"):
+        program = AmendProgram(model, dict(fixed), party_list, interrupt)
+        size, found, complete = _all_minimal(program, limit)
     pairs = [program.changes(d) for d in found]
     exact = not interrupt.requested
     return _ranked(model, dict(fixed), party_list, size, pairs, complete, resolved, exact)
@@ -156,7 +157,7 @@ def _robust(program: AmendProgram) -> Decision | None:
                 violated = True
         if not violated:
             return decision
-    raise RuntimeError("scenario generation did not converge")
+    raise SolverError(f"scenario generation did not converge in {MAX_ROUNDS} rounds")
 
 
 def _ranked(

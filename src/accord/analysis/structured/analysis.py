@@ -42,7 +42,7 @@ from accord.analysis.structured.frontier import (
     pareto_frontier,
 )
 from accord.analysis.structured.points import Points, describe_collision
-from accord.analysis.structured.program import Interrupt
+from accord.analysis.structured.program import Interrupt, solving
 from accord.analysis.structured.search import Search
 from accord.analysis.structured.supported import SAMPLES, supported_frontier
 from accord.analysis.structured.zone import colliding_constraints, zone_examples
@@ -119,22 +119,26 @@ def structured_parts(
     """Summaries, zone, frontier and solutions of ``chosen`` parties, structurally."""
     run = _Run(model, chosen, progress)
     zeros = np.zeros(len(model.radix), dtype=np.int64)
-    extremes = run.guard(
-        lambda: extreme_outcomes(run.search(False)), [(zeros, zeros)] * len(chosen)
-    )
+    with solving("parties' best and worst packages"):
+        extremes = run.guard(
+            lambda: extreme_outcomes(run.search(False)), [(zeros, zeros)] * len(chosen)
+        )
     run.step("best and worst outcomes", 2 * len(chosen))
     search = run.search(True)
     none: list[IntArray] = []
-    examples = run.guard(lambda: zone_examples(search), none)
+    with solving("zone of agreement"):
+        examples = run.guard(lambda: zone_examples(search), none)
     run.found += examples
     run.step("zone of agreement")
-    frontier, info, exact_rows = _frontier(run, extremes, frontier_limit)
+    with solving("Pareto frontier"):
+        frontier, info, exact_rows = _frontier(run, extremes, frontier_limit)
     picks: dict[str, Pick | None] = dict.fromkeys(SOLUTION_NAMES)
     zopa = Zopa(size=None, examples=tuple(run.points.rows(np.asarray(examples))), method=METHOD)
     if examples:
         picks = _picks(run, search, examples, exact_rows)
     elif not run.interrupt.requested:
-        zopa = _empty_zone(scenario, run)
+        with solving("constraints that empty the zone of agreement"):
+            zopa = _empty_zone(scenario, run)
         run.step("colliding constraints", len(chosen) + 4)
     notes: tuple[str, ...] = ()
     if run.interrupt.requested:

@@ -38,7 +38,7 @@ from accord.analysis.structured.criteria import (
     Utilitarian,
 )
 from accord.analysis.structured.encoding import lowest
-from accord.analysis.structured.program import solve
+from accord.analysis.structured.program import solve, solving
 from accord.analysis.structured.search import Search, collect, first_member, lowest_member
 from accord.engine.compiled import CompiledModel
 
@@ -59,6 +59,14 @@ RELATIVE_TIE = 1e-12
 
 TIE_LIMIT = 24
 """Tied outcomes collected one by one before switching to lexicographic solves."""
+
+CONCEPTS = {
+    "nash": "Nash bargaining solution",
+    "kalai_smorodinsky": "Kalai–Smorodinsky solution",
+    "egalitarian": "egalitarian solution",
+    "utilitarian": "utilitarian solution",
+}
+"""What a user reads when the solver fails on a criterion's program."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,8 @@ def ideal_gains(search: Search, d: FloatArray) -> tuple[FloatArray, list[IntArra
     ideal = np.zeros(len(d))
     rows = []
     for j, column in enumerate(encoding.capped):
-        row = first_member(search, {column: 1.0}, _acceptable(search))
+        with solving("Kalai–Smorodinsky ideal point"):
+            row = first_member(search, {column: 1.0}, _acceptable(search))
         if row is None:
             break
         gain = encoding.model.utilities(row[None, :], encoding.parties)[0, j] - d[j]
@@ -130,9 +139,11 @@ def bargaining_solutions(
         Egalitarian(encoding, d),
         KalaiSmorodinsky(encoding, d, ideal),
     ):
-        result[criterion.name] = _pick(search, criterion, known)
+        with solving(CONCEPTS[criterion.name]):
+            result[criterion.name] = _pick(search, criterion, known)
         known = known + [p.row for p in result.values() if p is not None]
-    result["nash"] = _nash(search, d, ideal, known)
+    with solving(CONCEPTS["nash"]):
+        result["nash"] = _nash(search, d, ideal, known)
     return {
         name: result[name] for name in ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
     }

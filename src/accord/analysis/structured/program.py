@@ -30,7 +30,17 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["SOLVER_TOLERANCE", "Interrupt", "Program", "Solved", "solve"]
+from accord.errors import AccordError
+
+__all__ = [
+    "SOLVER_TOLERANCE",
+    "Interrupt",
+    "Program",
+    "Solved",
+    "SolverError",
+    "solve",
+    "solving",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -173,8 +183,28 @@ def solve(
     interrupt: Interrupt,
     tolerance: float = SOLVER_TOLERANCE,
 ) -> Solved:
-    """Solve ``program`` for ``objective`` (dense, one coefficient per column); a proof
-    of infeasibility is double-checked without presolve (below)."""
+    """Solve ``program`` for ``objective`` (dense, one coefficient per column).
+
+    Every HiGHS model status is handled here, in one place (:func:`_classify`):
+    *optimal* and *interrupted* are answers; *infeasible* is an answer only once
+    confirmed without presolve; anything else (a solve error, an unbounded or
+    ambiguous verdict, a limit) is retried on the same program with the same
+    tolerances — without presolve, then with another random seed — and, if no
+    attempt gives an answer, raises :class:`SolverError`. Retrying is sound: each
+    attempt solves the same program to the same tolerances, only by another path.
+
+    Why retries are needed (HiGHS 1.16): with presolve its branch-and-cut may
+    restart, reduce the rows of a free continuous column maximised by the objective
+    (the Nash tangents' ``t``) to a bound relaxed by the feasibility tolerance, and
+    return a point exactly that far outside the row; its own final check then finds
+    the violation (1e-10 plus rounding) above the tolerance and reports "Solve
+    error" for a program it solved (``accord analyze --lift ukraine:1 --method
+    structured``). A proof of infeasibility from presolve is not trusted either: an
+    amendment program with continuous conjunction columns ("untransformed
+    violations" after postsolve), and a Nash tie band whose tangent cuts meet the
+    band's floor to within the tolerance, were declared infeasible although feasible
+    (tests/property/test_structured_equals_enumeration.py).
+    """
     if interrupt.requested:
         return Solved("interrupted", None, math.nan, math.nan)
     highspy = _highspy()
@@ -184,20 +214,65 @@ def solve(
     highs.setOptionValue("primal_feasibility_tolerance", tolerance)
     highs.setOptionValue("mip_feasibility_tolerance", tolerance)
     highs.passModel(_lp(program, np.asarray(objective, dtype=np.float64), maximise))
-    result = _run(highs, highspy, interrupt)
-    if result.status == "infeasible" and not interrupt.requested:
-        # HiGHS 1.16's presolve can declare a feasible program infeasible: an
-        # amendment program with continuous conjunction columns ("untransformed
-        # violations" after postsolve), and a Nash tie band whose tangent cuts meet
-        # the band's floor to within the tolerance (the third of three tied outcomes
-        # was lost; tests/property/test_structured_equals_enumeration.py). Every
-        # proof of infeasibility is therefore checked again without presolve.
-        highs.setOptionValue("presolve", "off")
-        result = _run(highs, highspy, interrupt)
-    return result
+    statuses = []
+    for attempt, options in enumerate(_ATTEMPTS):
+        for name, value in options.items():
+            highs.setOptionValue(name, value)
+        if attempt:
+            highs.clearSolver()
+        result, status = _run(highs, highspy, interrupt)
+        statuses.append(status)
+        if result is not None and (result.status != "infeasible" or attempt > 0):
+            return result
+        if interrupt.requested:
+            return Solved("interrupted", None, math.nan, math.nan)
+    raise SolverError(_failed_attempts(statuses))
 
 
-def _run(highs: Any, highspy: Any, interrupt: Interrupt) -> Solved:
+_ATTEMPTS: tuple[dict[str, Any], ...] = (
+    {},
+    {"presolve": "off"},
+    {"presolve": "off", "random_seed": 1},
+)
+"""Options of each attempt, applied in turn to the same program (see :func:`solve`)."""
+
+
+class SolverError(AccordError):
+    """The solver gave no answer for a program, even on retry; names what was solved.
+
+    ``detail`` says what went wrong (HiGHS's statuses of each attempt, or the
+    search that gave up); ``concept`` what was being computed (set by
+    :func:`solving`), so the message a user reads names the solution concept.
+    """
+
+    def __init__(self, detail: str, concept: str | None = None) -> None:
+        self.detail = detail
+        self.concept = concept
+        target = f"the {concept}" if concept else "a program"
+        super().__init__(
+            f"the structured analysis could not compute {target}: {detail}. This is a "
+            "solver failure, not a property of the scenario; where the space is small "
+            "enough to enumerate, --method enumerate gives the answer"
+        )
+
+
+def _failed_attempts(statuses: Sequence[str]) -> str:
+    tried = ", ".join(f"{s!r}" for s in statuses)
+    return f"HiGHS stopped with statuses {tried} (with presolve, without, with another seed)"
+
+
+@contextlib.contextmanager
+def solving(concept: str) -> Iterator[None]:
+    """Name ``concept`` in any :class:`SolverError` raised inside (innermost name wins)."""
+    try:
+        yield
+    except SolverError as error:
+        if error.concept is not None:
+            raise
+        raise SolverError(error.detail, concept) from None
+
+
+def _run(highs: Any, highspy: Any, interrupt: Interrupt) -> tuple[Solved | None, str]:
     highs.HandleUserInterrupt = True
     thread = highs.startSolve()
     try:
@@ -208,24 +283,31 @@ def _run(highs: Any, highspy: Any, interrupt: Interrupt) -> Solved:
         highs.cancelSolve()
         highs.joinSolve(thread, interrupt_limit=0)
     interrupt.solves += 1
-    return _result(highs, highspy, interrupt)
-
-
-def _result(highs: Any, highspy: Any, interrupt: Interrupt) -> Solved:
     status = highs.getModelStatus()
+    return _classify(highs, highspy, status, interrupt), highs.modelStatusToString(status)
+
+
+def _classify(highs: Any, highspy: Any, status: Any, interrupt: Interrupt) -> Solved | None:
+    """The answer a model status gives, or None when it gives none (retry or fail).
+
+    Optimal needs a primal solution; infeasible is only HiGHS's ``kInfeasible`` (an
+    "unbounded or infeasible" verdict is ambiguous, so no answer); an interrupt keeps
+    the incumbent, if any. Every other status (solve, presolve or postsolve error,
+    unbounded, time, iteration, solution or memory limit, unknown) gives no answer.
+    """
     kinds = highspy.HighsModelStatus
     info = highs.getInfo()
     solution = highs.getSolution()
     values = np.asarray(solution.col_value, dtype=np.float64) if solution.value_valid else None
-    if status == kinds.kOptimal:
+    if status == kinds.kOptimal and values is not None:
         return Solved("optimal", values, info.objective_function_value, info.mip_dual_bound)
-    if status in (kinds.kInfeasible, kinds.kUnboundedOrInfeasible):
+    if status == kinds.kInfeasible:
         return Solved("infeasible", None, math.nan, math.nan)
-    if interrupt.requested or status == kinds.kInterrupt:
+    if interrupt.requested or status in (kinds.kInterrupt, kinds.kHighsInterrupt):
         interrupt.requested = True
         objective = info.objective_function_value if values is not None else math.nan
         return Solved("interrupted", values, objective, info.mip_dual_bound)
-    raise RuntimeError(f"HiGHS stopped with status {highs.modelStatusToString(status)}")
+    return None
 
 
 _OPTIONS: dict[str, Any] = {

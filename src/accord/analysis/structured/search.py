@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from accord.analysis.structured.encoding import Encoding
-from accord.analysis.structured.program import Interrupt, solve
+from accord.analysis.structured.program import Interrupt, SolverError, solve
 
 __all__ = ["Found", "Search", "collect", "first_member", "lowest_member"]
 
@@ -34,6 +34,7 @@ Refine = Callable[[IntArray], None]
 MAX_REJECTED = 2000
 """Outcomes rejected by the exact check before a search gives up (never reached in
 practice: rejections need utilities within 1e-8 of a bound, yet not within 1e-12)."""
+_REJECTED = f"the exact check rejected {MAX_REJECTED} outcomes the solver proposed"
 
 
 @dataclass
@@ -86,7 +87,7 @@ def first_member(
             return None
         refine(row)
         encoding.no_good(row)
-    raise RuntimeError("too many outcomes rejected by the exact check")
+    raise SolverError(_REJECTED)
 
 
 def collect(
@@ -136,7 +137,7 @@ def lowest_member(search: Search, is_member: Member, refine: Refine = _nothing) 
             return row
         refine(row)
         encoding.no_good(row)
-    raise RuntimeError("too many outcomes rejected by the exact check")
+    raise SolverError(_REJECTED)
 
 
 def _lexicographic_min(search: Search) -> IntArray | None:
