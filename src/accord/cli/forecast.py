@@ -1,9 +1,9 @@
 """``accord forecast``: where positions settle, by the expected-utility or the exchange
 model, over a stakeholder CSV file, a Decide file or a scenario.
 
-Registered on the app in :mod:`accord.cli.main`; the shared helpers (located errors,
-atomic writes) are imported from there when the command runs, since main imports this
-module.
+Registered on the app in :mod:`accord.cli.main`; the shared helpers (located errors)
+are imported from there when the command runs, since main imports this module. Files
+go through :class:`accord.io.outputs.Outputs`: checked first, written together.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def forecast_command(
     ] = None,
 ) -> None:
     """Forecast where positions settle (Bueno de Mesquita; Stokman), with baselines."""
-    from accord.cli.main import _user_errors, _write_atomically
+    from accord.cli.main import _user_errors
     from accord.forecast import (
         forecast,
         forecast_report,
@@ -94,9 +94,10 @@ def forecast_command(
         load_forecast_input,
         plot_forecast,
     )
+    from accord.io.outputs import Outputs
     from accord.render.text import print_report
 
-    with _user_errors():
+    with _user_errors(), Outputs(output, plot) as outputs:
         table = load_forecast_input(source or DEFAULT_SCENARIO)
         with _progress() as update:
             result = forecast(
@@ -126,9 +127,10 @@ def forecast_command(
             print_report(forecast_report(result), console)
             text = console.export_text() if output is not None else ""
         if plot is not None:
-            plot_forecast(result, plot)
+            with outputs.open(plot) as handle:
+                plot_forecast(result, handle)
         if output is not None:
-            _write_atomically(output, text)
+            outputs.write_text(output, text)
         elif text:
             sys.stdout.write(text)
 

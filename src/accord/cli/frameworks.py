@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import IO, Annotated, Any
 
 import numpy as np
 import typer
@@ -17,7 +18,6 @@ from accord.cli.main import (
     _split,
     _stdout,
     _user_errors,
-    _write_atomically,
 )
 from accord.engine.compiled import compile_scenario
 from accord.errors import AccordError
@@ -29,6 +29,7 @@ from accord.frameworks.load import builtin_frameworks, load_framework
 from accord.frameworks.mediation import mediate_text
 from accord.frameworks.model import Framework
 from accord.frameworks.review import review_framework
+from accord.io.outputs import Outputs
 from accord.model.scenario import Role, Scenario
 from accord.model.whatif import lift_red_lines, parse_lift
 from accord.render.framework_out import (
@@ -72,7 +73,9 @@ PartiesOption = Annotated[
 ]
 
 
-def _emit(data: dict[str, Any], report: Report, fmt: OutputFormat, output: Path | None) -> None:
+def _emit(
+    data: dict[str, Any], report: Report, fmt: OutputFormat, output: Path | None, outputs: Outputs
+) -> None:
     if fmt == OutputFormat.json:
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     elif fmt == OutputFormat.markdown:
@@ -83,13 +86,13 @@ def _emit(data: dict[str, Any], report: Report, fmt: OutputFormat, output: Path 
     else:
         from rich.console import Console
 
-        console = Console(record=True, width=120, file=open("/dev/null", "w"))  # noqa: SIM115
+        console = Console(record=True, width=120, file=io.StringIO())
         print_report(report, console)
         text = console.export_text()
     if output is None:
         sys.stdout.write(text)
     else:
-        _write_atomically(output, text)
+        outputs.write_text(output, text)
 
 
 def _load(spec: str, lift: list[str] | None) -> tuple[Framework, Scenario, Scenario]:
@@ -130,13 +133,13 @@ def diff_command(
     output: OutputOption = None,
 ) -> None:
     """Point-by-point differences between two drafts, and their effect on each party."""
-    with _user_errors():
+    with _user_errors(), Outputs(output) as outputs:
         first, scenario = load_framework(before)
         second, other = load_framework(after)
         if other.id != scenario.id:
             raise AccordError(f"{before} is a draft of {scenario.id!r} but {after} of {other.id!r}")
         diff = diff_frameworks(first, second, scenario)
-        _emit(diff_data(diff), diff_report(diff, scenario), output_format, output)
+        _emit(diff_data(diff), diff_report(diff, scenario), output_format, output, outputs)
 
 
 def review_command(
@@ -147,11 +150,11 @@ def review_command(
     output: OutputOption = None,
 ) -> None:
     """Where each party stands on a draft, point by point, and what blocks agreement."""
-    with _user_errors():
+    with _user_errors(), Outputs(output) as outputs:
         loaded, scenario, original = _load(framework, lift)
         review = review_framework(loaded, scenario, _split(parties, "--parties"), original)
         report = review_report(review, len(loaded.points))
-        _emit(review_data(review), report, output_format, output)
+        _emit(review_data(review), report, output_format, output, outputs)
 
 
 def amend_command(
@@ -166,7 +169,7 @@ def amend_command(
     output: OutputOption = None,
 ) -> None:
     """The smallest sets of point changes that make a draft acceptable to all principals."""
-    with _user_errors():
+    with _user_errors(), Outputs(output) as outputs:
         loaded, scenario, original = _load(framework, lift)
         result = amend_framework(
             loaded,
@@ -176,7 +179,8 @@ def amend_command(
             parties=_split(parties, "--parties"),
             original=original,
         )
-        _emit(amendment_data(result), amendment_report(result, scenario), output_format, output)
+        report = amendment_report(result, scenario)
+        _emit(amendment_data(result), report, output_format, output, outputs)
 
 
 def mediate_command(
@@ -198,7 +202,7 @@ def mediate_command(
     plot: Annotated[Path | None, typer.Option(help="Write a PNG of utilities per draft.")] = None,
 ) -> None:
     """Run the single-text procedure: criticise, revise, repeat."""
-    with _user_errors():
+    with _user_errors(), Outputs(output, plot) as outputs:
         loaded, scenario, original = _load(framework, lift)
         model = compile_scenario(scenario)
         principals = required_parties(scenario, model, _split(parties, "--parties"))
@@ -216,23 +220,23 @@ def mediate_command(
             raise AccordError(str(error)) from None
         data = mediation_data(result, model, scenario, original)
         if plot is not None:
-            _plot(plot, data, scenario, principals=[model.party_ids[p] for p in principals])
-        _emit(data, mediation_report(data, scenario), output_format, output)
+            with outputs.open(plot) as handle:
+                _plot(handle, data, scenario, principals=[model.party_ids[p] for p in principals])
+        _emit(data, mediation_report(data, scenario), output_format, output, outputs)
 
 
 def _mediator_knows(scenario: Scenario) -> bool:
     return any(p.has_role(Role.MEDIATOR) and p.knows_preferences for p in scenario.parties)
 
 
-def _plot(path: Path, data: dict[str, Any], scenario: Scenario, principals: list[str]) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise AccordError(f"{path}: folder {folder} does not exist")
+def _plot(
+    handle: IO[bytes], data: dict[str, Any], scenario: Scenario, principals: list[str]
+) -> None:
     names = {p.id: p.name for p in scenario.parties}
     drafts = data["drafts"]
     series = {names[p]: [d["utilities"][p] for d in drafts] for p in drafts[0]["utilities"]}
     plot_lines(
-        path,
+        handle,
         [d["draft"] for d in drafts],
         series,
         title="Utility per draft",

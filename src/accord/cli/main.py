@@ -7,8 +7,8 @@ command prints a traceback for bad input or leaves a half-written output file.
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,8 +24,8 @@ from rich.table import Table
 from accord.analysis.analyze import DEFAULT_MAX_OUTCOMES, analyze
 from accord.analysis.structured.frontier import DEFAULT_FRONTIER_LIMIT
 from accord.errors import AccordError, ScenarioError
-from accord.io.atomic import write_text_atomically
 from accord.io.load import load_scenario
+from accord.io.outputs import Outputs
 from accord.io.scenario_file import dump_scenario, scenario_to_data
 from accord.model.scenario import Scenario
 from accord.model.whatif import lift_red_lines, parse_lift
@@ -87,11 +87,6 @@ def _user_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         Console(stderr=True).print("interrupted; nothing was written")
         raise typer.Exit(130) from None
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write the whole file or nothing (see :mod:`accord.io.atomic`)."""
-    write_text_atomically(path, text)
 
 
 def _split(value: str | None, flag: str) -> list[str] | None:
@@ -210,7 +205,7 @@ def analyze_command(
     without enumerating; Ctrl-C during a structured solve prints the best answers
     found so far, marked as not proven optimal.
     """
-    with _user_errors():
+    with _user_errors(), Outputs(output) as outputs:  # the output is checked first
         loaded, lifted = lift_red_lines(
             load_scenario(scenario), [parse_lift(x) for x in lift or []]
         )
@@ -233,7 +228,7 @@ def analyze_command(
                 frontier_limit=frontier_limit,
             )
         result = dataclasses.replace(result, notes=(*lifted, *result.notes))
-        _emit(loaded, result, output_format, output)
+        _emit(loaded, result, output_format, output, outputs)
 
 
 @contextmanager
@@ -242,7 +237,11 @@ def _nothing() -> Iterator[None]:
 
 
 def _emit(
-    scenario: Scenario, result: object, output_format: OutputFormat, output: Path | None
+    scenario: Scenario,
+    result: object,
+    output_format: OutputFormat,
+    output: Path | None,
+    outputs: Outputs,
 ) -> None:
     from accord.analysis.results import Analysis
 
@@ -255,13 +254,13 @@ def _emit(
         print_report(analysis_report(scenario, result), _stdout())
         return
     else:
-        console = Console(record=True, width=120, file=open(os.devnull, "w"))  # noqa: SIM115
+        console = Console(record=True, width=120, file=io.StringIO())
         print_report(analysis_report(scenario, result), console)
         text = console.export_text()
     if output is None:
         sys.stdout.write(text)
     else:
-        _write_atomically(output, text)
+        outputs.write_text(output, text)
 
 
 @app.command("validate")
@@ -371,7 +370,7 @@ def import_genius_command(
     ] = None,
 ) -> None:
     """Convert a GENIUS/ANAC domain folder into a scenario YAML file."""
-    with _user_errors():
+    with _user_errors(), Outputs(output) as outputs:
         if not folder.is_dir():
             raise AccordError(f"{folder}: not a folder")
         from accord.io.genius import read_genius_folder
@@ -380,7 +379,7 @@ def import_genius_command(
         if output is None:
             sys.stdout.write(text)
         else:
-            _write_atomically(output, text)
+            outputs.write_text(output, text)
 
 
 def _register_framework_commands() -> None:

@@ -1,16 +1,16 @@
 """``accord simulate`` and ``accord tournament``: thin commands over
 :mod:`accord.simulation` and :mod:`accord.tournament`.
 
-Registered on the app in :mod:`accord.cli.main`; the shared helpers (located errors,
-atomic writes) are imported from there when a command runs, since main imports this
-module.
+Registered on the app in :mod:`accord.cli.main`; the shared helpers (located errors)
+are imported from there when a command runs, since main imports this module. Every
+file goes through :class:`accord.io.outputs.Outputs`.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import math
-import os
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
@@ -36,6 +36,7 @@ from accord.errors import AccordError
 from accord.scenarios import DEFAULT_SCENARIO
 
 if TYPE_CHECKING:
+    from accord.io.outputs import Outputs
     from accord.simulation.results import SessionResult
     from accord.tournament.runner import TournamentRun
 
@@ -163,10 +164,11 @@ def simulate_command(
     """Simulate one negotiation session: trace, outcome and metrics."""
     from accord.cli.main import _user_errors
     from accord.io.load import load_scenario
+    from accord.io.outputs import Outputs
     from accord.model.whatif import lift_red_lines, parse_lift
     from accord.simulation import SessionSpec, simulate
 
-    with _user_errors():
+    with _user_errors(), Outputs(output, plot) as outputs:
         loaded, lifted = lift_red_lines(
             load_scenario(scenario), [parse_lift(x) for x in lift or []]
         )
@@ -184,7 +186,7 @@ def simulate_command(
         result = simulate(loaded, protocol, strategies, spec=spec, seed=seed)
         if lifted:
             result = replace(result, notes=(*lifted, *result.notes))
-        _emit(result, output_format, output, plot, trace_limit)
+        _emit(result, output_format, output, plot, trace_limit, outputs)
 
 
 def _emit(
@@ -193,9 +195,9 @@ def _emit(
     output: Path | None,
     plot: Path | None,
     trace_limit: int,
+    outputs: Outputs,
 ) -> None:
-    """The plot first, then the output: a failure leaves nothing half done."""
-    from accord.cli.main import _write_atomically
+    """Stage the plot and the output in ``outputs``: both are written, or neither."""
     from accord.simulation.report import result_to_json, trace_to_jsonl
 
     text: str | None = None  # None: print to the terminal, with its width and colours
@@ -208,11 +210,12 @@ def _emit(
     if plot is not None:
         from accord.simulation.plot import plot_result
 
-        plot_result(result, plot)
+        with outputs.open(plot) as handle:
+            plot_result(result, handle)
     if text is None:
         _text(result, trace_limit, console=Console(soft_wrap=True))
     elif output is not None:
-        _write_atomically(output, text)
+        outputs.write_text(output, text)
     else:
         sys.stdout.write(text)
 
@@ -224,7 +227,7 @@ def _text(result: SessionResult, trace_limit: int, console: Console | None = Non
     if console is not None:
         print_result(result, console, trace_limit)
         return ""
-    recorder = Console(record=True, width=140, file=open(os.devnull, "w"))  # noqa: SIM115
+    recorder = Console(record=True, width=140, file=io.StringIO())
     print_result(result, recorder, trace_limit)
     return recorder.export_text()
 
@@ -261,6 +264,7 @@ def tournament_command(
 ) -> None:
     """Run strategies against each other over scenarios; results to CSV or Parquet."""
     from accord.cli.main import _user_errors
+    from accord.io.outputs import Outputs
     from accord.tournament import make_plan, read_spec, run_tournament, summarise, write_rows
     from accord.tournament.results import check_results_path
 
@@ -270,12 +274,14 @@ def tournament_command(
         if only is not None:
             plan = plan.only(only)
         target = output or Path(f"{plan.name}-results.csv")
-        check_results_path(target)  # before hours of work, not after
+        check_results_path(target)
+        outputs = Outputs(target)  # checked before hours of work, not after
         progress, update = _tournament_progress(len(plan.cells))
         with progress or nullcontext():
             run = run_tournament(plan, workers=workers, scheduler=scheduler, on_rows=update)
         if run.rows:
-            write_rows(run.rows, target)
+            with outputs, outputs.open(target) as handle:
+                write_rows(run.rows, target, handle)
         _print_summary(summarise(run.rows), run, target, summary_format)
         if run.interrupted:
             Console(stderr=True, highlight=False).print(

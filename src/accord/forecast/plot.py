@@ -1,6 +1,6 @@
 """A PNG of positions over rounds: one panel per issue, a line per actor, the forecast
 path in bold and the c·s-weighted mean dashed. Drawn with matplotlib's Agg backend and
-written atomically (a temporary file renamed into place)."""
+written whole or not at all (:mod:`accord.io.outputs`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from accord.forecast.results import EuForecast, ExchangeForecast
-from accord.io.atomic import atomic_target
+from accord.io.outputs import BinaryTarget, binary_output
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -42,8 +42,10 @@ def _series(result: EuForecast | ExchangeForecast) -> list[Series]:
     return panels
 
 
-def plot_forecast(result: EuForecast | ExchangeForecast, path: str | Path) -> None:
-    """Draw the result and write it to ``path`` as PNG, atomically."""
+def plot_forecast(result: EuForecast | ExchangeForecast, path: BinaryTarget) -> None:
+    """Draw the result and write it to ``path`` as PNG: a path is written whole or not
+    at all; a handle staged by :class:`~accord.io.outputs.Outputs` is committed with its
+    command."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -85,9 +87,9 @@ def plot_forecast(result: EuForecast | ExchangeForecast, path: str | Path) -> No
     title = "Expected-utility model" if isinstance(result, EuForecast) else "Exchange model"
     source = Path(result.source).name if "/" in result.source else result.source
     figure.suptitle(f"{title} ({result.variant}) — {source}", fontsize="medium")
-    _save(figure, Path(path))
+    _save(figure, path)
 
 
-def _save(figure: Figure, path: Path) -> None:
-    with atomic_target(path, suffix=".png") as temporary:
-        figure.savefig(temporary, format="png", dpi=110)
+def _save(figure: Figure, path: BinaryTarget) -> None:
+    with binary_output(path) as handle:
+        figure.savefig(handle, format="png", dpi=110)

@@ -26,6 +26,7 @@ from accord.forecast.results import (
     Outcome,
 )
 from accord.render.report import Report, Section, Table
+from accord.render.spreadsheet import spreadsheet_cell
 
 __all__ = [
     "FORECAST_FORMAT",
@@ -149,16 +150,26 @@ CSV_COLUMNS = ("model", "issue", "round", "series", "actor", "value", "move_type
 def forecast_to_csv(result: Forecast) -> str:
     """Every path as tidy rows: ``series`` is ``position``, ``risk_exponent_r``,
     ``median_voter``, ``weighted_mean`` (expected utility) or ``position``,
-    ``voting_position``, ``nbs_start``, ``nbs_voting`` (exchange); round 0 is the input."""
+    ``voting_position``, ``nbs_start``, ``nbs_voting`` (exchange); round 0 is the input.
+    Text cells that a spreadsheet would read as a formula get a leading quote (OWASP)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     rows = _eu_rows(result) if isinstance(result, EuForecast) else _exchange_rows(result)
     for row in rows:
-        writer.writerow(
-            ["" if v is None else (repr(v) if isinstance(v, float) else v) for v in row]
-        )
+        writer.writerow([_csv_cell(v) for v in row])
     return out.getvalue()
+
+
+def _csv_cell(value: object) -> object:
+    """Numbers exactly (``repr``); text neutralised against spreadsheet formulas."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return spreadsheet_cell(value)
+    return value
 
 
 Row = tuple[str, str, int, str, str, float, str | None, str | None]

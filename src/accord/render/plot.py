@@ -1,17 +1,16 @@
-"""Static line plots (matplotlib, Agg backend), written atomically as PNG."""
+"""Static line plots (matplotlib, Agg backend), written as PNG through :mod:`accord.io.outputs`."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
-from accord.io.atomic import atomic_target
+from accord.io.outputs import BinaryTarget, binary_output
 
 __all__ = ["plot_lines"]
 
 
 def plot_lines(
-    path: Path,
+    path: BinaryTarget,
     x: Sequence[float],
     series: Mapping[str, Sequence[float]],
     *,
@@ -20,7 +19,8 @@ def plot_lines(
     y_label: str,
     dashed: Sequence[str] = (),
 ) -> None:
-    """One line per series over ``x``; the whole file is written or nothing is."""
+    """One line per series over ``x``, as PNG to ``path`` (a path: the whole file is
+    written or nothing is; or a handle staged by :class:`~accord.io.outputs.Outputs`)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -46,7 +46,7 @@ def plot_lines(
         axes.grid(alpha=0.3)
         axes.legend(loc="best", fontsize="small")
         figure.tight_layout()
-        with atomic_target(path, suffix=".png") as temporary:
-            figure.savefig(temporary, format="png")
+        with binary_output(path) as handle:
+            figure.savefig(handle, format="png")
     finally:
         plt.close(figure)

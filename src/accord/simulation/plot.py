@@ -8,10 +8,9 @@ moves with drift; a star marks the agreement.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from accord.io.atomic import atomic_target
+from accord.io.outputs import BinaryTarget, binary_output
 from accord.simulation.results import SessionResult
 
 if TYPE_CHECKING:
@@ -24,8 +23,9 @@ _OWN = {"offer"}
 _SHOWN = {"offer", "forward", "draft"}
 
 
-def plot_result(result: SessionResult, path: Path) -> None:
-    """Write the plot to ``path`` (PNG), whole or not at all."""
+def plot_result(result: SessionResult, path: BinaryTarget) -> None:
+    """Write the plot to ``path`` (PNG): a path is written whole or not at all; a handle
+    staged by :class:`~accord.io.outputs.Outputs` is committed with its command."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -88,6 +88,6 @@ def _reservation_line(axes: Axes, result: SessionResult, j: int, colour: str) ->
     )
 
 
-def _save(figure: Figure, path: Path) -> None:
-    with atomic_target(path, suffix=".png") as temporary:
-        figure.savefig(temporary, format="png")
+def _save(figure: Figure, path: BinaryTarget) -> None:
+    with binary_output(path) as handle:
+        figure.savefig(handle, format="png")

@@ -3,7 +3,8 @@ and a summary per strategy.
 
 Rows are "tidy" (one observation per row) so a tournament over scenarios with
 different numbers of negotiators fits one table; ``run`` and ``cell`` join the rows of
-one run. Files are written whole or not at all (a temporary file renamed into place).
+one run. Files are written whole or not at all (:mod:`accord.io.outputs`). Text cells
+of the CSV are neutralised against spreadsheet formulas; Parquet keeps them exactly.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import json
 import math
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from accord.errors import AccordError
-from accord.io.atomic import atomic_target
+from accord.io.outputs import BinaryTarget, binary_output
+from accord.render.spreadsheet import spreadsheet_cell
 from accord.simulation.results import SessionResult
 from accord.tournament.plan import Cell
 
@@ -87,47 +89,56 @@ def _float(value: float | None) -> float | None:
 
 
 def check_results_path(path: Path) -> Path:
-    """Refuse a results file that cannot be written (wrong suffix, no such folder);
-    return its folder."""
+    """Refuse a results file with the wrong suffix; return its folder. Whether the
+    path can be written is checked by :class:`~accord.io.outputs.Outputs`."""
     if path.suffix.lower() not in (".csv", ".parquet"):
         raise AccordError(f"{path}: results are written as .csv or .parquet")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise AccordError(f"{path}: folder {folder} does not exist")
-    return folder
+    return path.parent if str(path.parent) else Path(".")
 
 
-def write_rows(rows: Sequence[Row], path: Path) -> None:
-    """Write ``rows`` to ``path`` as CSV (``.csv``) or Parquet (``.parquet``)."""
+def write_rows(rows: Sequence[Row], path: Path, target: BinaryTarget | None = None) -> None:
+    """Write ``rows`` as CSV (``path`` ending ``.csv``) or Parquet (``.parquet``) to
+    ``target`` (a handle staged by :class:`~accord.io.outputs.Outputs`) or, by default,
+    to ``path`` itself, whole or not at all."""
     check_results_path(path)
     csv_file = path.suffix.lower() == ".csv"
-    writer: Callable[[Sequence[Row], str], None] = _csv if csv_file else _parquet
-    with atomic_target(path) as temporary:
-        writer(rows, str(temporary))
+    writer: Callable[[Sequence[Row], IO[bytes]], None] = _csv if csv_file else _parquet
+    with binary_output(path if target is None else target) as handle:
+        writer(rows, handle)
 
 
-def _csv(rows: Sequence[Row], file: str) -> None:
+_TEXT_COLUMNS = frozenset(name for name, kind in COLUMNS if kind == "str")
+
+
+def _csv(rows: Sequence[Row], handle: IO[bytes]) -> None:
+    """CSV for people and spreadsheets: text cells that a spreadsheet would read as a
+    formula are neutralised (OWASP), numbers are written exactly (``repr``)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[name for name, _ in COLUMNS], lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {
-                k: ("" if v is None else repr(v) if isinstance(v, float) else v)
-                for k, v in row.items()
-            }
-        )
-    Path(file).write_text(buffer.getvalue(), encoding="utf-8")
+        writer.writerow({k: _cell(k, v) for k, v in row.items()})
+    handle.write(buffer.getvalue().encode("utf-8"))
 
 
-def _parquet(rows: Sequence[Row], file: str) -> None:
+def _cell(column: str, value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    if column in _TEXT_COLUMNS:
+        return spreadsheet_cell(str(value))
+    return value
+
+
+def _parquet(rows: Sequence[Row], handle: IO[bytes]) -> None:
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     types = {"int": pa.int64(), "str": pa.string(), "bool": pa.bool_(), "float": pa.float64()}
     schema = pa.schema([(name, types[kind]) for name, kind in COLUMNS])
     columns = {name: [row[name] for row in rows] for name, _ in COLUMNS}
-    pq.write_table(pa.Table.from_pydict(columns, schema=schema), file)
+    pq.write_table(pa.Table.from_pydict(columns, schema=schema), handle)
 
 
 def summarise(rows: Iterable[Row]) -> list[dict[str, Any]]:
