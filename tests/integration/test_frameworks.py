@@ -256,3 +256,38 @@ def test_every_command_in_the_how_to_runs(tmp_path: Path, monkeypatch: pytest.Mo
     for args in commands:
         code, _, err = run(*args)
         assert code == 0, (args, err)
+
+
+def test_criticism_only_mediation_reaches_a_text_both_principals_accept() -> None:
+    code, out, _ = run("mediate", US, "--lift", "russia:3", "--criticism-only", "-f", "json")
+    assert code == 0
+    data = json.loads(out)
+    zone = json.loads(run("analyze", "--lift", "russia:3", "-f", "json")[1])
+    if not zone["zopa"]["size"]:
+        pytest.skip("the scenario no longer has a zone of agreement with this lift")
+    assert data["final"] is True
+    last = data["drafts"][-1]
+    assert data["final_text"] == last["outcome"]
+    assert all(answer["accepts"] for answer in last["answers"].values())
+    assert data["rejected_by"] == []
+    for draft in data["drafts"]:
+        assert all(change["why"] for change in draft["changes"])
+    filled = {c["issue"] for c in data["drafts"][0]["changes"]}
+    assert filled == {"forces", "sequencing"}  # the two issues the US proposal leaves open
+    assert all("open issue" in c["why"] for c in data["drafts"][0]["changes"])
+
+
+@pytest.mark.parametrize("informed", ["--informed", "--criticism-only"])
+def test_a_draft_not_every_principal_accepts_is_never_called_final(informed: str) -> None:
+    code, out, _ = run("mediate", US, informed, "-f", "json")  # the zone is empty
+    assert code == 0
+    data = json.loads(out)
+    assert data["final"] is False
+    assert data["final_text"] is None
+    assert data["rejected_by"]
+    assert all(r["why"] for r in data["rejected_by"])
+    for fmt in ("text", "markdown"):
+        report = run("mediate", US, informed, "-f", fmt)[1]
+        assert "not a final text" in report
+        assert "Final text" not in report
+        assert "rejects it:" in report

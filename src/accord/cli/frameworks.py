@@ -37,12 +37,11 @@ from accord.render.framework_out import (
     amendment_report,
     diff_data,
     diff_report,
-    mediation_data,
-    mediation_report,
     review_data,
     review_report,
 )
 from accord.render.markdown import report_to_markdown
+from accord.render.mediation_out import mediation_data, mediation_report
 from accord.render.plot import plot_lines
 from accord.render.report import Report
 from accord.render.text import print_report
@@ -187,8 +186,18 @@ def mediate_command(
     framework: FrameworkArg,
     lift: LiftOption = None,
     parties: PartiesOption = None,
-    rounds: Annotated[int, typer.Option(min=1, max=10_000, help="Round limit.")] = 30,
-    seed: Annotated[int, typer.Option(help="Seed for the mediator's tie-breaking.")] = 0,
+    rounds: Annotated[
+        int,
+        typer.Option(
+            min=1, max=10_000, help="At most this many revisions (drafts after the first)."
+        ),
+    ] = 30,
+    seed: Annotated[
+        int,
+        typer.Option(
+            help="Seed: where the criticism-only mediator's rotation among the delegations starts."
+        ),
+    ] = 0,
     informed: Annotated[
         bool | None,
         typer.Option(

@@ -8,7 +8,7 @@ no revision helps. The mediator knows the principals' preferences or, with
 ``mediator_knows_preferences=False``, sees only their criticism and yes/no answers.
 
 The protocol adds the clock and the decision. Each draft takes a round (the drafts
-reflect the principals' static preferences); then the mediator puts the final text
+reflect the principals' static preferences); then the mediator puts the last draft
 to the principals every round until all have accepted it or the deadline passes.
 Whether and when a principal accepts is its strategy's call against its floor for
 that round, so Boulware principals hold out longer, and costs of delay
@@ -25,9 +25,11 @@ from accord.strategies.base import Action
 
 __all__ = ["run_single_text"]
 
+_REQUESTS_SHOWN = 3
+
 
 def run_single_text(session: Session) -> ProtocolRun:
-    """Draft with the one-text procedure, then vote on the final text each round."""
+    """Draft with the one-text procedure, then vote on the last draft each round."""
     mediator = session.mediator or "mediator"
     for party in session.parties:
         if not session.talks_directly(mediator, party):
@@ -51,9 +53,12 @@ def run_single_text(session: Session) -> ProtocolRun:
     events: list[Event] = []
     for draft in result.drafts:
         events += _draft_events(session, mediator, draft)
-    final = int(session.model.encode(result.drafts[-1].row[None, :])[0])
-    notes = (f"single-text mediation: {result.stop_reason}",)
-    return _vote(session, mediator, final, len(result.drafts), events, notes)
+    last = int(session.model.encode(result.drafts[-1].row[None, :])[0])
+    note = f"single-text mediation: {result.stop_reason}"
+    if not result.final:
+        rejecting = ", ".join(session.model.party_ids[a.party] for a in result.rejected_by)
+        note += f"; the last draft, put to the vote, is not a final text ({rejecting} reject it)"
+    return _vote(session, mediator, last, len(result.drafts), events, (note,))
 
 
 def _draft_events(session: Session, mediator: str, draft: MediationDraft) -> list[Event]:
@@ -61,8 +66,7 @@ def _draft_events(session: Session, mediator: str, draft: MediationDraft) -> lis
     outcome = int(session.model.encode(draft.row[None, :])[0])
     issues = session.model.issue_ids
     changes = [
-        f"{issues[issue]} → {session.model.option_ids[issue][after]}"
-        for issue, _before, after, _asked in draft.changes
+        f"{issues[c.issue]} → {session.model.option_ids[c.issue][c.after]}" for c in draft.changes
     ]
     message = f"draft {draft.number}" + (f": {', '.join(changes)}" if changes else "")
     events = [Event(round_, mediator, session.parties, Kind.DRAFT, outcome, message)]
@@ -71,7 +75,8 @@ def _draft_events(session: Session, mediator: str, draft: MediationDraft) -> lis
         if requests is None:
             continue
         asks = [
-            f"{issues[r.issue]} → {session.model.option_ids[r.issue][r.option]}" for r in requests
+            f"{issues[r.issue]} → {session.model.option_ids[r.issue][r.option]}"
+            for r in requests[:_REQUESTS_SHOWN]
         ]
         text = "asks " + "; ".join(asks) if asks else "asks for no change"
         events.append(Event(round_, session.parties[j], (mediator,), Kind.CRITICISM, outcome, text))

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from accord.engine.compiled import CompiledModel
 from accord.frameworks.amend import AmendmentResult
 from accord.frameworks.diff import DraftDiff
-from accord.frameworks.flags import RedLineFlag, flag_data, red_line_flags
-from accord.frameworks.mediation import MediationResult
+from accord.frameworks.flags import RedLineFlag, flag_data
 from accord.frameworks.review import Review
 from accord.model.scenario import Scenario
 from accord.render.report import Report, Section, Table, lifted_cell
@@ -19,8 +17,6 @@ __all__ = [
     "amendment_report",
     "diff_data",
     "diff_report",
-    "mediation_data",
-    "mediation_report",
     "review_data",
     "review_report",
 ]
@@ -71,7 +67,7 @@ def review_data(review: Review) -> dict[str, Any]:
     }
 
 
-def _flag_section(flags: tuple[RedLineFlag, ...], names: dict[str, str], what: str) -> Section:
+def flag_section(flags: tuple[RedLineFlag, ...], names: dict[str, str], what: str) -> Section:
     """Every party's red lines that ``what`` crosses: flagged, whoever must accept."""
     if not flags:
         return Section("Red-line flags", (f"{what} crosses no party's red line.",))
@@ -125,7 +121,7 @@ def review_report(review: Review, n_points: int) -> Report:
         subtitle=f"draft {review.draft} of {review.scenario} · open issues: {open_text}",
         sections=(
             Section("Verdict", (review.verdict,)),
-            _flag_section(review.flags, {p.party: p.name for p in review.parties}, "The draft"),
+            flag_section(review.flags, {p.party: p.name for p in review.parties}, "The draft"),
             Section("Where each party stands", tables=(standing,)),
             Section(
                 "Point by point",
@@ -237,7 +233,7 @@ def amendment_report(result: AmendmentResult, scenario: Scenario) -> Report:
         return Report(
             f"Amendments: {result.framework}",
             "the draft is acceptable to every party that must accept already",
-            (_flag_section(result.flags, names, "The draft"),),
+            (flag_section(result.flags, names, "The draft"),),
         )
     sections = tuple(_amendment_section(n, a, names) for n, a in enumerate(result.amendments, 1))
     return Report(
@@ -280,84 +276,4 @@ def _amendment_section(number: int, amendment: Any, names: dict[str, str]) -> Se
             Table(("Party", "Before", "After", "Change"), effects),
         ),
         notes=flags,
-    )
-
-
-def mediation_data(
-    result: MediationResult,
-    model: CompiledModel,
-    scenario: Scenario,
-    original: Scenario | None = None,
-) -> dict[str, Any]:
-    drafts = []
-    for draft in result.drafts:
-        utilities = model.utilities(draft.row[None, :])[0]
-        settled = {i: int(o) for i, o in enumerate(draft.row)}
-        drafts.append(
-            {
-                "draft": draft.number,
-                "outcome": model.describe(draft.row),
-                "utilities": {p: float(u) for p, u in zip(model.party_ids, utilities, strict=True)},
-                "flags": flag_data(red_line_flags(model, scenario, settled, original)),
-                "changes": [
-                    {
-                        "issue": model.issue_ids[i],
-                        "before": None if b is None else model.option_ids[i][b],
-                        "after": model.option_ids[i][a],
-                        "requested_by": [model.party_ids[p] for p in by],
-                    }
-                    for i, b, a, by in draft.changes
-                ],
-                "criticism": {
-                    model.party_ids[p]: [
-                        {
-                            "issue": model.issue_ids[r.issue],
-                            "option": model.option_ids[r.issue][r.option],
-                            "gain": r.gain,
-                        }
-                        for r in requests
-                    ]
-                    for p, requests in draft.criticism.items()
-                },
-            }
-        )
-    return {
-        "mediator_knows_preferences": result.mediator_knows_preferences,
-        "stop_reason": result.stop_reason,
-        "drafts": drafts,
-    }
-
-
-def mediation_report(data: dict[str, Any], scenario: Scenario) -> Report:
-    names = {p.id: p.name for p in scenario.parties}
-    parties = list(data["drafts"][0]["utilities"])
-    rows = tuple(
-        (
-            str(d["draft"]),
-            "; ".join(f"{c['issue']}: {c['before'] or 'open'} → {c['after']}" for c in d["changes"])
-            or "-",
-            *(_u(d["utilities"][p]) for p in parties),
-        )
-        for d in data["drafts"]
-    )
-    mode = "knows the preferences" if data["mediator_knows_preferences"] else "sees criticism only"
-    final = data["drafts"][-1]["outcome"]
-    return Report(
-        title="Single-text mediation",
-        subtitle=f"the mediator {mode} · {len(rows)} draft(s) · {data['stop_reason']}",
-        sections=(
-            Section(
-                "Drafts", tables=(Table(("Draft", "Changes", *(names[p] for p in parties)), rows),)
-            ),
-            Section("Final text", tables=(Table(("Issue", "Option"), tuple(final.items())),)),
-            Section(
-                "Red-line flags",
-                tuple(
-                    f"Flag: {names.get(f['party'], f['party'])}'s red line {f['red_line']} "
-                    f"({f['text'].rstrip('.')})."
-                    for f in data["drafts"][-1]["flags"]
-                )
-                or ("The last draft crosses no party's red line.",),
-            ),
-        ),
     )
