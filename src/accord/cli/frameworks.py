@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import sys
 from pathlib import Path
 from typing import IO, Annotated, Any
@@ -40,6 +39,7 @@ from accord.render.framework_out import (
     review_data,
     review_report,
 )
+from accord.render.json_text import to_json
 from accord.render.markdown import report_to_markdown
 from accord.render.mediation_out import mediation_data, mediation_report
 from accord.render.plot import plot_lines
@@ -76,7 +76,7 @@ def _emit(
     data: dict[str, Any], report: Report, fmt: OutputFormat, output: Path | None, outputs: Outputs
 ) -> None:
     if fmt == OutputFormat.json:
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        text = to_json(data) + "\n"
     elif fmt == OutputFormat.markdown:
         text = report_to_markdown(report)
     elif output is None:
@@ -117,7 +117,7 @@ def frameworks_command(
             if scenario is None or owner.id == scenario:
                 entries.append({"name": name, "scenario": owner.id, "title": framework.title})
         if output_format == OutputFormat.json:
-            sys.stdout.write(json.dumps(entries, indent=2) + "\n")
+            sys.stdout.write(to_json(entries, ensure_ascii=True) + "\n")
             return
         table = Table("Name", "Scenario", "Title")
         for entry in entries:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from accord.io.scenario_file import dump_scenario, scenario_to_data
 from accord.model.scenario import Scenario
 from accord.model.whatif import lift_red_lines, parse_lift
 from accord.render.json_out import analysis_to_json
+from accord.render.json_text import to_json
 from accord.render.markdown import report_to_markdown
 from accord.render.report import analysis_report
 from accord.render.text import print_report
@@ -293,7 +293,7 @@ def schema_command() -> None:
     """Print the JSON Schema of scenario files."""
     schema = Scenario.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    sys.stdout.write(json.dumps(schema, indent=2) + "\n")
+    sys.stdout.write(to_json(schema, ensure_ascii=True) + "\n")
 
 
 @app.command("scenarios")
@@ -330,7 +330,7 @@ def show_command(
             is_builtin = name in builtin_names() and not Path(name).exists()
             sys.stdout.write(builtin_text(name) if is_builtin else dump_scenario(loaded))
         elif output_format == ShowFormat.json:
-            sys.stdout.write(json.dumps(scenario_to_data(loaded), indent=2) + "\n")
+            sys.stdout.write(to_json(scenario_to_data(loaded), ensure_ascii=True) + "\n")
         else:
             _print_summary(loaded)
 
@@ -415,5 +415,16 @@ _register_forecast_command()
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: a closed pipe on standard output ends quietly with
+    status 141, any other failure to write it with one line and status 1
+    (:mod:`accord.cli.streams`)."""
+    from accord.cli.streams import StandardOutputError, exit_status, guard_stdout
+
+    guard_stdout()
+    try:
+        try:
+            app()
+        finally:
+            sys.stdout.flush()
+    except StandardOutputError as failure:
+        sys.exit(exit_status(failure))

@@ -9,7 +9,6 @@ file goes through :class:`accord.io.outputs.Outputs`.
 from __future__ import annotations
 
 import io
-import json
 import math
 import sys
 from collections.abc import Callable, Sequence
@@ -33,6 +32,7 @@ from rich.progress import (
 from rich.table import Table
 
 from accord.errors import AccordError
+from accord.render.json_text import to_json
 from accord.scenarios import DEFAULT_SCENARIO
 
 if TYPE_CHECKING:
@@ -330,7 +330,7 @@ def _print_summary(
             "results": str(target) if run.rows else None,
             "strategies": summary,
         }
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        sys.stdout.write(to_json(data, ensure_ascii=True) + "\n")
         return
     table = Table(
         "Strategy",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import asdict
 from typing import Any
 
@@ -25,6 +24,7 @@ from accord.forecast.results import (
     ExchangeRound,
     Outcome,
 )
+from accord.render.json_text import to_json
 from accord.render.report import Report, Section, Table
 from accord.render.spreadsheet import spreadsheet_cell
 
@@ -141,7 +141,7 @@ def forecast_to_data(result: Forecast) -> dict[str, Any]:
 
 
 def forecast_to_json(result: Forecast) -> str:
-    return json.dumps(forecast_to_data(result), indent=2, allow_nan=False) + "\n"
+    return to_json(forecast_to_data(result), ensure_ascii=True) + "\n"
 
 
 CSV_COLUMNS = ("model", "issue", "round", "series", "actor", "value", "move_type", "partner")

@@ -9,11 +9,11 @@ produced them and whether the answer is ``exact``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from typing import Any
 
 from accord.analysis.results import Analysis, FrontierInfo, OutcomePoint, Solution, Trades
+from accord.render.json_text import to_json
 
 __all__ = ["ANALYSIS_FORMAT", "analysis_to_data", "analysis_to_json", "point_to_data"]
 
@@ -109,4 +109,4 @@ def analysis_to_data(analysis: Analysis) -> dict[str, Any]:
 
 
 def analysis_to_json(analysis: Analysis) -> str:
-    return json.dumps(analysis_to_data(analysis), indent=2, ensure_ascii=False)
+    return to_json(analysis_to_data(analysis))

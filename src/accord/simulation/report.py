@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -10,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from accord.protocols.trace import Event
+from accord.render.json_text import to_json
 from accord.simulation.results import SessionResult
 
 __all__ = ["event_to_data", "print_result", "result_to_data", "result_to_json", "trace_to_jsonl"]
@@ -82,12 +82,12 @@ def result_to_data(result: SessionResult) -> dict[str, Any]:
 
 
 def result_to_json(result: SessionResult) -> str:
-    return json.dumps(result_to_data(result), indent=2, ensure_ascii=False) + "\n"
+    return to_json(result_to_data(result)) + "\n"
 
 
 def trace_to_jsonl(result: SessionResult) -> str:
     """One JSON object per line for each event of the trace."""
-    lines = [json.dumps(event_to_data(result, e), ensure_ascii=False) for e in result.events]
+    lines = [to_json(event_to_data(result, e), indent=None) for e in result.events]
     return "".join(line + "\n" for line in lines)
 
 

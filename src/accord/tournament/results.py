@@ -165,5 +165,12 @@ def summarise(rows: Iterable[Row]) -> list[dict[str, Any]]:
 
 
 def _mean(values: Iterable[float]) -> float:
+    """The exact mean (``fsum``); values near the float limit are scaled first instead of
+    overflowing; ``nan`` when infinities of both signs meet (reported as undefined)."""
     items = list(values)
-    return math.fsum(items) / len(items)
+    try:
+        return math.fsum(items) / len(items)
+    except OverflowError:
+        return math.fsum(value / len(items) for value in items)
+    except ValueError:
+        return math.nan

@@ -1,0 +1,56 @@
+"""The examples of the "Outputs" section of docs/limits.md run as written."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "limits.md"
+BIN = Path(sys.executable).parent
+
+
+def outputs_section() -> str:
+    text = DOC.read_text(encoding="utf-8")
+    start = text.index("## Outputs\n")
+    following = text.find("\n## ", start + 1)
+    return text[start : following if following != -1 else len(text)]
+
+
+def examples() -> list[tuple[str, str]]:
+    """(command, expected output) pairs of the section's console blocks."""
+    pairs: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"^```console\n(.*?)^```", outputs_section(), re.M | re.S):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                pairs.append((line[2:], []))
+            else:
+                pairs[-1][1].append(line)
+    return [(command, "\n".join(lines)) for command, lines in pairs]
+
+
+@pytest.mark.skipif(shutil.which("accord", path=str(BIN)) is None, reason="no accord script")
+def test_the_output_examples_run_as_documented(tmp_path: Path) -> None:
+    pairs = examples()
+    assert len(pairs) >= 8
+    environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    for command, expected in pairs:
+        if "/dev/full" in command and not Path("/dev/full").exists():
+            continue
+        done = subprocess.run(
+            ["/bin/sh", "-c", command],
+            cwd=tmp_path,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.stdout.strip() == expected.strip(), command
+        assert (done.returncode == 0) == (not expected.startswith("error:")), command
