@@ -37,15 +37,7 @@ from accord.frameworks.criticism import Change, CriticismMediator
 from accord.frameworks.delegation import Answer, Delegation, Request
 from accord.frameworks.draft import MAX_COMPLETIONS
 
-__all__ = [
-    "Answer",
-    "Change",
-    "Delegation",
-    "MediationDraft",
-    "MediationResult",
-    "Request",
-    "mediate_text",
-]
+__all__ = ["MediationDraft", "MediationResult", "mediate_text"]
 
 IntArray = npt.NDArray[np.int64]
 _TOL = TIE_TOLERANCE

@@ -213,6 +213,8 @@ def amendment_data(result: AmendmentResult) -> dict[str, Any]:
 
 def amendment_report(result: AmendmentResult, scenario: Scenario) -> Report:
     names = {p.id: p.name for p in scenario.parties}
+    principals = {p.id for p in scenario.principals()}
+    who = "principal" if set(result.principals) <= principals else "party named"
     if result.size is None:
         rows = tuple(
             (names[c.party], c.description, lifted_cell(c.zopa_if_dropped, c.opens_if_dropped))
@@ -220,11 +222,11 @@ def amendment_report(result: AmendmentResult, scenario: Scenario) -> Report:
         )
         return Report(
             title=f"Amendments: {result.framework}",
-            subtitle="no amendment can make this draft acceptable to every principal",
+            subtitle=f"no amendment can make this draft acceptable to every {who}",
             sections=(
                 Section(
                     "Why",
-                    ("No package is acceptable to every principal; these constraints collide:",),
+                    (f"No package is acceptable to every {who}; these constraints collide:",),
                     (Table(("Party", "Constraint", "Zone if lifted alone"), rows),),
                 ),
             ),
