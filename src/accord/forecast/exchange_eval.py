@@ -10,7 +10,8 @@ this computes, in order (Stokman & Van Oosten 1994; Decide's ``calculate``):
 2. the **NBS cap** (Decide's ``check_nbs``), side I then side J: a shift that would
    carry its issue's NBS — as the demanding partner has seen the other actors move this
    round — strictly past the partner's position shrinks so the NBS lands there, and the
-   partner's shift is recomputed from the equal-gain relation;
+   partner's shift is recomputed from the equal-gain relation (with Decide's two
+   quirks, :func:`_cap_at_nbs`);
 3. with REX (p > 0), the randomised gain split of :mod:`accord.forecast.rex`.
 
 Rows are independent except for REX's random draws, which are taken in row order as
@@ -30,6 +31,7 @@ from accord.engine.jit import jit
 from accord.forecast.data import FloatArray
 from accord.forecast.exchange_kernel import (
     CS,
+    EDGE,
     GAIN,
     MIN_GAIN,
     PER_SIDE,
@@ -46,7 +48,7 @@ from accord.forecast.exchange_kernel import (
     W,
     Y,
 )
-from accord.forecast.exchange_rows import nbs_seen, side_valid, store_move
+from accord.forecast.exchange_rows import nbs_seen, seen_position, side_valid, store_move
 from accord.forecast.rex import randomise_row
 
 __all__ = ["Draws", "calculate", "evaluate_rows"]
@@ -136,14 +138,21 @@ def _equal_gain(data: FloatArray, e: int) -> bool:
 def _cap_at_nbs(data: FloatArray, e: int, shifts: FloatArray, a: int) -> None:
     """Decide's ``check_nbs`` for side ``a``: when its shift would carry its supply
     issue's NBS strictly past the partner's position, shrink it so the NBS lands exactly
-    there and recompute the partner's shift from the equal-gain relation."""
+    there and recompute the partner's shift from the equal-gain relation.
+
+    Two details follow Decide's arithmetic (``adjusted_nbs_by_position``): an NBS
+    within ``EDGE`` of the position counts as on it, so nothing is cut (Decide's exact
+    test when an earlier cap put the NBS there); and the shrunk shift is measured with
+    the supplier where the partner last saw it move this round, if it did — Decide's
+    ``updates`` override the supplier's own position in that sum — while the shift
+    still starts from the supplier's current position."""
     o, ob = a * PER_SIDE, (1 - a) * PER_SIDE
     target = data[e, ob + XD]
     nbs0 = nbs_seen(data, e, o, shifts, data[e, o + XS])
     nbs1 = nbs_seen(data, e, o, shifts, data[e, o + Y])
-    if not (target - nbs0) * (target - nbs1) < 0.0:
+    if abs(target - nbs0) <= EDGE or not (target - nbs0) * (target - nbs1) < 0.0:
         return
-    ratio_a = abs(target - nbs0)
+    ratio_a = abs(target - nbs_seen(data, e, o, shifts, seen_position(data, e, o, shifts)))
     ratio_b = (
         ratio_a
         * (data[e, o + S_SUP] + data[e, ob + S_DEM])
