@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 from accord.cli.main import app
 from accord.errors import ScenarioError
 from accord.frameworks.load import builtin_frameworks, load_framework, parse_framework
+from accord.io.packaged import packaged_text
+from accord.scenarios import builtin_text
 from compare import assert_close
 from shared import shared_dir
 
@@ -179,11 +181,29 @@ def _crosses(when: dict[str, tuple[str, ...]], settled: dict[str, str]) -> bool:
     return all(issue in settled and settled[issue] in options for issue, options in when.items())
 
 
-def test_amendments_flag_red_lines_of_parties_who_need_not_accept() -> None:
-    code, out, _ = run("amend", US, "--lift", "ukraine:1", "--limit", "50", "-f", "json")
+@pytest.fixture
+def softer_kyiv(tmp_path: Path) -> str:
+    """The US proposal over a what-if Berlin where Kyiv would take a deal without binding
+    guarantees over the war (reservation 0.35, not 0.8). With Ukraine's Donbas red line
+    lifted, amendments that keep the withdrawal then exist, and some cross the Europeans'
+    red line; in the scenario as built, Kyiv's reservation rules them all out."""
+    reservation = "      reservation:\n        value: 0.8\n"
+    text = builtin_text("berlin-2025")
+    assert text.count(reservation) == 1
+    scenario = tmp_path / "berlin-softer-kyiv.yaml"
+    scenario.write_text(text.replace(reservation, reservation.replace("0.8", "0.35")))
+    framework = tmp_path / "us-proposal.yaml"
+    draft = packaged_text("accord.frameworks.builtin", US)
+    assert draft.count("scenario: berlin-2025\n") == 1
+    framework.write_text(draft.replace("scenario: berlin-2025\n", f"scenario: {scenario.name}\n"))
+    return str(framework)
+
+
+def test_amendments_flag_red_lines_of_parties_who_need_not_accept(softer_kyiv: str) -> None:
+    code, out, _ = run("amend", softer_kyiv, "--lift", "ukraine:1", "--limit", "50", "-f", "json")
     assert code == 0
     data = json.loads(out)
-    _, scenario = load_framework(US)
+    _, scenario = load_framework(softer_kyiv)
     assert data["amendments"]
     for amendment in data["amendments"]:
         settled = amendment["settled_after"]
@@ -200,18 +220,17 @@ def test_amendments_flag_red_lines_of_parties_who_need_not_accept() -> None:
         assert all(set(f) == {"party", "red_line", "text", "certain"} for f in amendment["flags"])
 
 
-def test_a_flagged_party_named_in_parties_must_accept() -> None:
-    flagged = json.loads(run("amend", US, "--lift", "ukraine:1", "-f", "json")[1])
+def test_a_flagged_party_named_in_parties_must_accept(softer_kyiv: str) -> None:
+    flagged = json.loads(run("amend", softer_kyiv, "--lift", "ukraine:1", "-f", "json")[1])
     parties = {f["party"] for a in flagged["amendments"] for f in a["flags"]}
     assert "germany" in parties  # the Europeans' red line: withdrawal, no NATO, capped army
-    code, out, _ = run(
-        "amend", US, "--lift", "ukraine:1", "--parties", "ukraine,russia,germany", "-f", "json"
-    )
+    must_accept = ("--parties", "ukraine,russia,germany")
+    code, out, _ = run("amend", softer_kyiv, "--lift", "ukraine:1", *must_accept, "-f", "json")
     assert code == 0
     data = json.loads(out)
     assert data["principals"] == ["ukraine", "russia", "germany"]
     assert all(f["party"] != "germany" for a in data["amendments"] for f in a["flags"])
-    markdown = run("amend", US, "--lift", "ukraine:1", "-f", "markdown")[1]
+    markdown = run("amend", softer_kyiv, "--lift", "ukraine:1", "-f", "markdown")[1]
     assert "Flag: Germany's red line 1" in markdown
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from accord import load_scenario
 from accord.cli.main import app
 from shared import shared_dir
 
@@ -85,7 +86,7 @@ def test_outputs_and_plot_are_written_to_files(tmp_path: Path) -> None:
         "-p",
         "shuttle",
         "-s",
-        "all=linear",
+        "all=conceder",
         "-r",
         "30",
         "-f",
@@ -129,7 +130,10 @@ def test_time_pressure_flags() -> None:
         "reservation_drift": {"all": -0.002},
         "discount": {"united-states": 0.99},
     }
-    assert data["reservations"]["ukraine"] == pytest.approx(0.35 - 0.002 * (data["rounds"] - 1))
+    ukraine = load_scenario("berlin-2025").party("ukraine").preferences
+    assert ukraine is not None
+    start = ukraine.reservation.value
+    assert data["reservations"]["ukraine"] == pytest.approx(start - 0.002 * (data["rounds"] - 1))
 
 
 def test_single_text_and_multilateral() -> None:

@@ -243,7 +243,7 @@ def test_berlin_scenario_maps_to_scales() -> None:
     nato, guarantees = table.issues.index("nato"), table.issues.index("guarantees")
     assert table.position[ukraine, nato] == 0.0  # pursue membership, first of three options
     assert table.position[russia, nato] == 100.0  # renounced
-    assert table.position[ukraine, guarantees] == 100.0  # article5, last of four options
+    assert table.position[ukraine, guarantees] == 100.0  # both, last of five options
     np.testing.assert_allclose(table.salience.sum(axis=1), 1.0)
     assert table.capability[russia, 0] == pytest.approx(0.6)
     assert dict(table.scale_labels["nato"])[50.0].startswith("Membership deferred")

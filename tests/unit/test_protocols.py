@@ -152,7 +152,13 @@ def test_shuttle_mediator_reformulates_offers_that_cross_public_red_lines() -> N
 
 
 def test_shuttle_without_a_channel_to_the_mediator_is_refused() -> None:
-    pairs = (*BERLIN.channels.pairs[:2], Channel(between=("united-states", "russia"), direct=False))
+    pairs = (
+        Channel(between=("ukraine", "russia"), direct=False),
+        Channel(between=("united-states", "ukraine"), direct=True),
+        Channel(between=("united-states", "russia"), direct=False),
+        Channel(between=("germany", "ukraine"), direct=True),
+        Channel(between=("germany", "russia"), direct=True),
+    )
     closed = BERLIN.model_copy(
         update={"channels": BERLIN.channels.model_copy(update={"pairs": pairs})}
     )
@@ -160,6 +166,22 @@ def test_shuttle_without_a_channel_to_the_mediator_is_refused() -> None:
         with pytest.raises(SimulationError, match="forbid direct talks"):
             simulate(closed, protocol)
     assert simulate(closed, "shuttle", spec=SessionSpec(mediator="germany", rounds=3))
+
+
+def test_a_neutral_mediator_outside_the_scenario_reaches_every_party() -> None:
+    """Berlin's channels default to closed; the go-between added when every named mediator
+    negotiates is no party of the scenario, so those channels do not bind it."""
+    assert not BERLIN.channels.default
+    spec = SessionSpec(parties=("ukraine", "united-states"), rounds=5)
+    result = simulate(LIFTED, "single-text", spec=spec, seed=0)
+    assert result.mediator == "mediator"
+    assert any(event.sender == "mediator" for event in result.events)
+    with pytest.raises(SimulationError, match="forbid direct talks"):
+        simulate(
+            LIFTED,
+            "single-text",
+            spec=SessionSpec(parties=("ukraine", "russia"), mediator="canada", rounds=5),
+        )
 
 
 def test_alternating_offers_is_bilateral() -> None:

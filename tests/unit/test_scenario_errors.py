@@ -485,6 +485,42 @@ CASES = [
         path="issues[0].options[2].id",
         count=4,  # and 'high', now gone, has values (twice) and a red line
     ),
+    Case(
+        "party-role-evidence-dangling-source",
+        mutate(
+            "    role: mediator\n",
+            "    role: mediator\n    evidence:\n      - ‸source: mmo\n        quote: It mediates\n",
+        ),
+        "unknown source 'mmo'",
+        path="parties[2].evidence[0].source",
+        hint="did you mean 'memo'?",
+    ),
+    Case(
+        "party-role-assumed-not-text",
+        mutate("    role: mediator\n", "    role: mediator\n    ‸assumed: [it, mediates]\n"),
+        "expected text",
+        path="parties[2].assumed",
+    ),
+    Case(
+        "option-evidence-dangling-source",
+        mutate("      - id: mid\n", "      - id: mid\n        evidence: [{‸source: pres}]\n"),
+        "unknown source 'pres'",
+        path="issues[0].options[1].evidence[0].source",
+        hint="did you mean 'press'?",
+    ),
+    Case(
+        "issue-assumed-not-text",
+        mutate("  - id: tolls\n", "  - id: tolls\n    ‸assumed: {why: no}\n"),
+        "expected text",
+        path="issues[0].assumed",
+    ),
+    Case(
+        "channels-default-evidence-dangling-source",
+        mutate("  default: false\n", "  default: false\n  evidence: [{‸source: memoo}]\n"),
+        "unknown source 'memoo'",
+        path="channels.evidence[0].source",
+        hint="did you mean 'memo'?",
+    ),
 ]
 
 

@@ -187,11 +187,15 @@ def test_boulware_holds_out_longer_than_linear_and_conceder() -> None:
 
 def test_time_based_level_reaches_the_floor_at_the_deadline() -> None:
     negotiator, space, _ = start("linear", BERLIN, ("ukraine", "united-states"), 0)
-    table = space.table(0)  # outcomes worth at least the floor (0.35), the least first
-    assert table.worst >= 0.35
-    assert negotiator.offering.level(Turn(ROUNDS, 1.0, 0.35)) == pytest.approx(table.worst)
-    assert negotiator.offering.level(Turn(ROUNDS, 1.0, 0.5)) == pytest.approx(0.5)
-    assert negotiator.offering.level(Turn(1, 0.0, 0.35)) == table.best
+    ukraine = BERLIN.party("ukraine").preferences
+    assert ukraine is not None
+    floor = ukraine.reservation.value
+    table = space.table(0)  # outcomes worth at least the floor (the reservation), least first
+    assert table.worst >= floor
+    assert negotiator.offering.level(Turn(ROUNDS, 1.0, floor)) == pytest.approx(table.worst)
+    higher = (table.worst + table.best) / 2
+    assert negotiator.offering.level(Turn(ROUNDS, 1.0, higher)) == pytest.approx(higher)
+    assert negotiator.offering.level(Turn(1, 0.0, floor)) == table.best
 
 
 def test_hardliner_always_offers_its_best() -> None:

@@ -20,10 +20,12 @@ def test_lifting_removes_only_the_named_red_line() -> None:
 def test_the_empty_zone_names_the_lift_that_opens_it() -> None:
     scenario = load_scenario("berlin-2025")
     before = analyze(scenario)
-    for reason in before.zopa.reasons:
+    red_lines = [reason for reason in before.zopa.reasons if reason.red_line is not None]
+    assert red_lines, "Moscow's Donbas demand is among the constraints that empty the zone"
+    for reason in red_lines:
         assert reason.red_line is not None
         after = analyze(lift_red_lines(scenario, [(reason.party, reason.red_line)])[0])
-        assert after.zopa.size == reason.zopa_if_dropped
+        assert after.zopa.size == reason.zopa_if_dropped > 0
 
 
 def test_unknown_party_is_refused() -> None:

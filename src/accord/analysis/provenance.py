@@ -33,13 +33,17 @@ def _party_nodes(scenario: Scenario, party_ids: Sequence[str]) -> Iterator[tuple
 
 
 def collect_assumptions(scenario: Scenario, party_ids: Sequence[str]) -> list[Assumption]:
-    """Every ``assumed`` rationale in the given parties' descriptions, with its path."""
+    """Every ``assumed`` rationale in the given parties' descriptions, with its path.
+
+    A party's own ``assumed`` is about its role (see :class:`~accord.model.scenario.Party`),
+    so it is listed under ``role``."""
     found = []
     for node, path in _party_nodes(scenario, party_ids):
         rationale = getattr(node, "assumed", None) if isinstance(node, BaseModel) else None
         if isinstance(rationale, str):
             party = scenario.parties[int(path[1])].id
-            found.append(Assumption(f"{party}: {format_path(path[2:])}", rationale))
+            where = format_path(path[2:]) if len(path) > 2 else "role"
+            found.append(Assumption(f"{party}: {where}", rationale))
     return found
 
 

@@ -343,6 +343,7 @@ def _print_summary(scenario: Scenario) -> None:
     parties = Table("Party", "Role", "Bloc", "Preferences", "Red lines", title="Parties")
     for party in scenario.parties:
         roles = ", ".join([party.role.value, *(r.value for r in party.also)])
+        roles += " (assumed)" if party.assumed is not None else ""
         prefs = party.preferences
         parties.add_row(
             party.name,
@@ -356,10 +357,20 @@ def _print_summary(scenario: Scenario) -> None:
     for issue in scenario.issues:
         issues.add_row(issue.title or issue.id, "; ".join(o.label or o.id for o in issue.options))
     console.print(issues)
-    closed = [c for c in scenario.channels.pairs if not c.direct]
-    for channel in closed:
+    _print_channels(scenario, console)
+
+
+def _print_channels(scenario: Scenario, console: Console) -> None:
+    channels = scenario.channels
+    for channel in channels.pairs:
         a, b = (scenario.party(p).name for p in channel.between)
-        console.print(f"No direct channel between {a} and {b}.", highlight=False)
+        if not channel.direct:
+            console.print(f"No direct channel between {a} and {b}.", highlight=False)
+        elif not channels.default:
+            mark = " (assumed)" if channel.assumed is not None else ""
+            console.print(f"Direct channel between {a} and {b}{mark}.", highlight=False)
+    if not channels.default:
+        console.print("Parties not listed do not talk directly.", highlight=False)
 
 
 @import_app.command("genius")

@@ -156,13 +156,19 @@ class Source(FrozenModel):
     url: Text | None = None
 
 
-class Option(FrozenModel):
+class Option(Evidenced):
+    """One possible answer to an issue; ``evidence``/``assumed`` say whether a source
+    names it or the modeller added it to complete the scale."""
+
     id: Id
     label: Text | None = None
     description: Text | None = None
 
 
-class Issue(FrozenModel):
+class Issue(Evidenced):
+    """A question with options. ``evidence``/``assumed`` here cover the issue and every
+    option that carries none of its own."""
+
     id: Id
     title: Text | None = None
     description: Text | None = None
@@ -212,7 +218,11 @@ class Preferences(Evidenced):
     reservation: Reservation = Field(default_factory=lambda: Reservation(value=0.0))
 
 
-class Party(FrozenModel):
+class Party(Evidenced):
+    """A party to the talks. ``evidence``/``assumed`` here are what its ``role`` and
+    ``also`` rest on (a role read from reporting rather than stated is ``assumed``);
+    its numbers carry their own provenance."""
+
     id: Id
     name: Text
     role: Role
@@ -237,7 +247,10 @@ class Channel(Evidenced):
     note: Text | None = None
 
 
-class Channels(FrozenModel):
+class Channels(Evidenced):
+    """Who talks directly. ``evidence``/``assumed`` here are what ``default`` rests on;
+    each pair carries its own."""
+
     default: bool = Field(default=True, description="Do pairs not listed talk directly?")
     pairs: tuple[Channel, ...] = ()
 

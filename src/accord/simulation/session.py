@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
@@ -177,11 +178,21 @@ def _session(
         negotiators=tuple(negotiators),
         pressure=pressure,
         rounds=spec.rounds,
-        talks_directly=scenario.talks_directly,
+        talks_directly=partial(_talks_directly, scenario),
         rng=np.random.default_rng(seeds[-1]),
         start=start,
         mediator_knows_preferences=spec.mediator_knows_preferences,
     )
+
+
+def _talks_directly(scenario: Scenario, a: str, b: str) -> bool:
+    """The scenario's channels between its parties. The neutral go-between the simulation
+    adds when the scenario names no free mediator is no party of the scenario, so its
+    channels do not describe it: every party talks to it (that is what makes it neutral)."""
+    parties = {party.id for party in scenario.parties}
+    if NEUTRAL_MEDIATOR in {a, b} - parties:
+        return True
+    return scenario.talks_directly(a, b)
 
 
 def _result(
