@@ -133,7 +133,7 @@ def _nash_fails(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_error_names_the_solution_concept(monkeypatch: pytest.MonkeyPatch) -> None:
     _nash_fails(monkeypatch)
-    scenario, _ = lift_red_lines(load_scenario("berlin-2025"), [("ukraine", 1)])
+    scenario, _ = lift_red_lines(load_scenario("berlin-2025"), [("russia", 3)])  # a zone
     with pytest.raises(SolverError) as caught:
         analyze(scenario, method="structured")
     assert caught.value.concept == "Nash bargaining solution"
@@ -144,7 +144,7 @@ def test_cli_reports_a_solver_failure_without_a_traceback(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _nash_fails(monkeypatch)
-    args = ["analyze", "--lift", "ukraine:1", "--method", "structured"]
+    args = ["analyze", "--lift", "russia:3", "--method", "structured"]  # opens a zone
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert "Nash bargaining solution" in result.stderr
@@ -154,7 +154,7 @@ def test_cli_reports_a_solver_failure_without_a_traceback(
 
 @pytest.mark.parametrize(
     "lifts",
-    [["ukraine:1"], ["ukraine:1", "ukraine:2"], ["ukraine:1", "russia:1"]],
+    [["ukraine:1"], ["ukraine:1", "ukraine:2"], ["ukraine:1", "russia:1"], ["russia:3"]],
 )
 def test_the_reported_lifts_run_structured(lifts: list[str]) -> None:
     """The three commands of the report, end to end (no solver fault reaches the user)."""
