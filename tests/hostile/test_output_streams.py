@@ -4,6 +4,7 @@ descriptor; quiet status 141 for a pipe closed by its reader (as Unix tools do).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -109,3 +110,38 @@ def test_with_a_closed_descriptor_a_file_output_still_works(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
     assert target.read_text(encoding="utf-8").startswith("{")
     assert sorted(os.listdir(tmp_path)) == ["a.json"]
+
+
+def test_a_link_to_standard_output_as_output_writes_into_the_pipe(tmp_path: Path) -> None:
+    """``-o /dev/stdout`` (here a link of our own to /proc/self/fd/1, never the system's
+    /dev/stdout): the pipe is written in place, never renamed over."""
+    if not Path("/proc/self/fd/1").exists():
+        pytest.skip("no /proc/self/fd on this system")
+    assert SCRIPT is not None
+    link = tmp_path / "stdout"
+    link.symlink_to("/proc/self/fd/1")
+    done = subprocess.run(
+        [SCRIPT, "analyze", "-f", "json", "-o", str(link)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["scenario"]["id"] == "berlin-2025"
+    assert link.is_symlink()
+    assert os.listdir(tmp_path) == ["stdout"]
+
+
+def test_a_very_long_file_name_still_gets_its_temporary_file(tmp_path: Path) -> None:
+    assert SCRIPT is not None
+    target = tmp_path / ("x" * 250)
+    done = subprocess.run(
+        [SCRIPT, "analyze", "-f", "json", "-o", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert os.listdir(tmp_path) == [target.name]

@@ -166,7 +166,14 @@ def test_a_new_file_is_written_whole(name: str, folders: tuple[Path, Path]) -> N
     code, err = run(command, inputs, target)
     assert code == 0, err
     command.check(target.read_bytes())
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~current_umask()
     assert listing(out) == {target.name}
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @PARAMETERS

@@ -4,10 +4,12 @@ behind (no temporary file, no picture without its results)."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -150,3 +152,40 @@ def test_write_text_turns_os_errors_into_located_messages(tmp_path: Path) -> Non
         write_text(tmp_path, "x")
     with pytest.raises(AccordError, match=r"nowhere.*does not exist"):
         write_text(tmp_path / "nowhere" / "x.txt", "x")
+
+
+SCRIPT = shutil.which("accord", path=str(Path(sys.executable).parent))
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="the accord console script is not installed")
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_a_signal_while_the_results_wait_for_their_reader_leaves_nothing(
+    tmp_path: Path, name: str
+) -> None:
+    """The plot is staged (a hidden temporary file) while the results wait for a FIFO's
+    reader: the signal ends the command and removes the temporary file."""
+    assert SCRIPT is not None
+    fifo = tmp_path / "results.json"
+    os.mkfifo(fifo)
+    plot = tmp_path / "p.png"
+    process = subprocess.Popen(
+        [SCRIPT, "simulate", "-r", "10", "-f", "json", "-o", str(fifo), "--plot", str(plot)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(1200):  # wait (up to two minutes) for the staged plot
+            if any(n.startswith(".p.png.") for n in os.listdir(tmp_path)):
+                break
+            if process.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        process.send_signal(getattr(signal, name))
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode in (-getattr(signal, name), 128 + getattr(signal, name))
+    assert os.listdir(tmp_path) == ["results.json"]

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from secrets import token_hex
 from types import FrameType, TracebackType
 from typing import IO, Any, cast
 
@@ -87,27 +88,28 @@ def check_output(path: Path) -> OutputTarget:
     """Check that ``path`` can be written by the rules above, before any work is done;
     :class:`AccordError` (path and reason) when it cannot."""
     path = Path(path)
-    resolved = Path(os.path.realpath(path))
     try:
-        status: os.stat_result | None = os.stat(resolved)
+        status: os.stat_result | None = os.stat(path)  # through every link
     except FileNotFoundError:
         status = None
     except OSError as error:
-        raise _refuse(path, resolved, _os_reason(error)) from None
+        raise _refuse(path, path, _os_reason(error)) from None
+    if status is not None and (stat.S_ISCHR(status.st_mode) or stat.S_ISFIFO(status.st_mode)):
+        # Opened by the name given, so the kernel follows links such as /dev/stdout,
+        # whose final names (/proc/self/fd/pipe:[N]) cannot be opened.
+        if not os.access(path, os.W_OK):
+            raise _refuse(path, path, "permission denied")
+        return OutputTarget(path, path, in_place=True, existed=True)
+    resolved = Path(os.path.realpath(path))
     if status is None:
         _check_folder(path, resolved)
         return OutputTarget(path, resolved, in_place=False, existed=False)
-    mode = status.st_mode
-    if stat.S_ISREG(mode):
-        if not os.access(resolved, os.W_OK):
-            raise _refuse(path, resolved, "the file is read-only")
-        _check_folder(path, resolved)
-        return OutputTarget(path, resolved, False, True, stat.S_IMODE(mode))
-    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
-        if not os.access(resolved, os.W_OK):
-            raise _refuse(path, resolved, "permission denied")
-        return OutputTarget(path, resolved, in_place=True, existed=True)
-    raise _refuse(path, resolved, _kind_refused(mode))
+    if not stat.S_ISREG(status.st_mode):
+        raise _refuse(path, resolved, _kind_refused(status.st_mode))
+    if not os.access(resolved, os.W_OK):
+        raise _refuse(path, resolved, "the file is read-only")
+    _check_folder(path, resolved)
+    return OutputTarget(path, resolved, False, True, stat.S_IMODE(status.st_mode))
 
 
 def _kind_refused(mode: int) -> str:
@@ -283,28 +285,31 @@ class Outputs:
 
 
 def _temporary_beside(target: OutputTarget) -> tuple[IO[bytes], str]:
-    folder = target.resolved.parent
-    try:
-        descriptor, name = tempfile.mkstemp(
-            dir=folder, prefix=f".{target.resolved.name}.", suffix=".tmp"
-        )
-    except OSError as error:
-        raise _refuse(target.given, target.resolved, _os_reason(error)) from None
+    """A new hidden file beside the target, ``.NAME.XXXXXXXX.tmp`` (the name shortened
+    to fit the file system's limit), with the target's permissions or, for a new file,
+    the usual ones (0666 less the umask, applied by the kernel: no umask is changed)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        name = str(target.resolved.parent / f".{target.resolved.name[:200]}.{token_hex(4)}.tmp")
+        try:
+            descriptor = os.open(name, flags, 0o666)
+            break
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise _refuse(target.given, target.resolved, _os_reason(error)) from None
+    else:
+        raise _refuse(target.given, target.resolved, "no free temporary name beside it")
     _LIVE_TEMPORARIES.add(name)
     try:
-        os.chmod(name, target.mode if target.mode is not None else 0o666 & ~_umask())
+        if target.mode is not None:
+            os.fchmod(descriptor, target.mode)
         return os.fdopen(descriptor, "wb"), name
     except BaseException:
         os.close(descriptor)
         Path(name).unlink(missing_ok=True)
         _LIVE_TEMPORARIES.discard(name)
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _finish(staged: _Staged) -> None:
