@@ -138,6 +138,7 @@ def test_the_empty_zone_says_it_rests_on_a_reading_of_a_demand() -> None:
     russia = [r for r in result.zopa.reasons if r.party == "russia"]
     assert russia
     assert all(r.assumed and "opening position" in r.assumed for r in russia)
+    assert all(r.assumed for r in result.zopa.reasons), "every constraint says its reading"
 
 
 def test_the_united_states_as_mediator_is_marked_as_an_inference() -> None:
