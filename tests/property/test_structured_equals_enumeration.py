@@ -13,7 +13,8 @@ dropped" agrees with the enumerated counts.
 Widened after ``--lift ukraine:1 --method structured`` ended in a HiGHS "Solve error":
 every set of at most two lifted red lines of the Berlin principals, for two- and
 three-party sets, and random scenarios with lifted red lines analysed for random
-subsets of their parties, compare zone emptiness, the four solutions' utility vectors
+subsets of their parties (parties fall in random blocs, counted once or as members),
+compare zone emptiness, the four solutions' utility vectors
 and the frontier's set of points.
 
 Option values, weights and bonuses lie on coarse grids, as numbers written by analysts
@@ -86,7 +87,9 @@ def _party(draw: st.DrawFn, p: int, sizes: list[int]) -> dict[str, Any]:
             for n in range(draw(st.integers(0, 2)))
         ],
     }
-    return {"id": f"p{p}", "name": f"P{p}", "role": "principal", "preferences": prefs}
+    bloc = draw(st.sampled_from([None, None, "A", "B"]))
+    party = {"id": f"p{p}", "name": f"P{p}", "role": "principal", "bloc": bloc}
+    return {**party, "preferences": prefs}
 
 
 def _condition(draw: st.DrawFn, sizes: list[int]) -> dict[str, list[str]]:
@@ -280,7 +283,9 @@ BERLIN_PARTY_SETS = (
     ("ukraine", "russia"),
     ("ukraine", "russia", "united-states"),
     ("ukraine", "russia", "germany"),
+    ("ukraine", "russia", "germany", "france"),
 )
+BERLIN_ALL = ("ukraine", "russia", "united-states", "germany", "france", "united-kingdom")
 
 
 @pytest.mark.parametrize("parties", BERLIN_PARTY_SETS, ids="+".join)
@@ -302,6 +307,21 @@ def test_berlin_lifts_structured_equals_enumeration(
     _check_agreement(enumerated, structured)
 
 
+@pytest.mark.parametrize("count_members", [False, True], ids=["bloc-once", "bloc-members"])
+@pytest.mark.parametrize("lifts", [lifts for lifts in _berlin_lifts() if len(lifts) <= 1], ids=str)
+def test_berlin_all_parties_structured_equals_enumeration(
+    lifts: tuple[tuple[str, int], ...], count_members: bool
+) -> None:
+    """Every party with preferences (the European bloc's three members among them),
+    the bloc counted once and counted as members."""
+    scenario, _ = lift_red_lines(load_scenario("berlin-2025"), lifts)
+    runs = [
+        analyze(scenario, list(BERLIN_ALL), method=m, count_bloc_members=count_members)
+        for m in ("enumerate", "structured")
+    ]
+    _check_agreement(*runs)
+
+
 @settings(max_examples=40)
 @given(grid_scenarios(), st.data())
 def test_lifted_party_subsets_equal_enumeration(scenario: Scenario, data: st.DataObject) -> None:
@@ -318,7 +338,8 @@ def test_lifted_party_subsets_equal_enumeration(scenario: Scenario, data: st.Dat
     ids = [party.id for party in scenario.parties]
     size = data.draw(st.integers(min(2, len(ids)), min(3, len(ids))))
     parties = data.draw(st.permutations(ids))[:size]
-    enumerated = analyze(scenario, parties, method="enumerate")
+    members = data.draw(st.booleans(), label="count_bloc_members")
+    enumerated = analyze(scenario, parties, method="enumerate", count_bloc_members=members)
     with _programs_only():
-        structured = analyze(scenario, parties, method="structured")
+        structured = analyze(scenario, parties, method="structured", count_bloc_members=members)
     _check_agreement(enumerated, structured)

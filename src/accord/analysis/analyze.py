@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import numpy.typing as npt
 
+from accord.analysis.blocs import bloc_count
 from accord.analysis.pareto import TIE_TOLERANCE, pareto_mask
 from accord.analysis.provenance import cited_count, collect_assumptions, unsupported_numbers
 from accord.analysis.results import (
@@ -69,6 +70,7 @@ def analyze(
     progress: Progress | None = None,
     method: str = "auto",
     frontier_limit: int = DEFAULT_FRONTIER_LIMIT,
+    count_bloc_members: bool = False,
 ) -> Analysis:
     """Analyse ``scenario`` over ``parties`` (default: the principals).
 
@@ -76,7 +78,9 @@ def analyze(
     measured from; ``trade_parties`` the two parties that trade (default: the first
     two chosen). ``method`` is ``enumerate``, ``structured`` or ``auto`` (enumerate
     small spaces, see :mod:`accord.analysis.structured.method`); ``frontier_limit``
-    bounds an exact structured frontier of three or more parties. Raises
+    bounds an exact structured frontier of three or more parties. Parties sharing a
+    ``bloc`` count once in the bargaining solutions (each of k members weighs 1/k,
+    :mod:`accord.analysis.blocs`) unless ``count_bloc_members``. Raises
     :class:`AnalysisError` for parties that are unknown or have no preferences, and
     when asked to enumerate a space larger than ``max_outcomes``.
     """
@@ -92,10 +96,12 @@ def analyze(
             f"{max_outcomes:,} (raise the limit with --max-outcomes, or use --method structured)"
         )
     points = Points(model, chosen)
+    blocs = bloc_count(scenario, [model.party_ids[p] for p in chosen], count_bloc_members)
+    weights = blocs.weights([model.party_ids[p] for p in chosen])
     if resolved == "enumerate":
-        analysis = _enumerated(scenario, model, chosen, points, progress)
+        analysis = _enumerated(scenario, model, chosen, points, progress, weights)
     else:
-        parts = structured_parts(scenario, model, chosen, frontier_limit, progress)
+        parts = structured_parts(scenario, model, chosen, frontier_limit, progress, weights)
         analysis = _analysis(scenario, model, chosen, parts.summaries, parts.zopa)
         analysis = replace(
             analysis,
@@ -106,7 +112,7 @@ def analyze(
             pareto_frontier_info=parts.frontier_info,
         )
     trades = _trades(scenario, model, chosen, points, reference, trade_parties, max_trades)
-    return replace(analysis, trades=trades)
+    return replace(analysis, trades=trades, blocs=blocs)
 
 
 def _enumerated(
@@ -115,6 +121,7 @@ def _enumerated(
     chosen: list[int],
     points: Points,
     progress: Progress | None,
+    weights: FloatArray,
 ) -> Analysis:
     scan = _scan(model, chosen, progress)
     summaries = tuple(_summaries(scenario, model, chosen, scan, points))
@@ -125,7 +132,7 @@ def _enumerated(
     return replace(
         analysis,
         pareto_frontier=frontier,
-        solutions=_solutions(model, chosen, scan, points),
+        solutions=_solutions(model, chosen, scan, points, weights),
         pareto_frontier_info=FrontierInfo("enumerate", True, len(frontier)),
     )
 
@@ -318,13 +325,13 @@ def _zopa(
 
 
 def _solutions(
-    model: CompiledModel, chosen: list[int], scan: _Scan, points: Points
+    model: CompiledModel, chosen: list[int], scan: _Scan, points: Points, weights: FloatArray
 ) -> dict[str, Solution | None]:
     frontier = scan.acceptable_frontier
     if frontier.utilities is None:
         return dict.fromkeys(SOLUTION_NAMES)
     disagreement = model.reservations[chosen]
-    choices = choose_solutions(frontier.utilities, disagreement, frontier.indices)
+    choices = choose_solutions(frontier.utilities, disagreement, frontier.indices, weights)
     result: dict[str, Solution | None] = {}
     for name in SOLUTION_NAMES:
         choice = choices[name]

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
 
 if TYPE_CHECKING:
     from accord.model.scenario import Party
 
+FloatArray = npt.NDArray[np.float64]
+
 __all__ = [
     "Analysis",
     "Assumption",
+    "BlocCount",
     "Collision",
     "FrontierInfo",
     "OutcomePoint",
@@ -21,6 +28,65 @@ __all__ = [
     "Trades",
     "Zopa",
 ]
+
+
+ONCE = "once"
+MEMBERS = "members"
+
+
+@dataclass(frozen=True)
+class BlocCount:
+    """How blocs were counted: ``counted`` is ``"once"`` or ``"members"``; ``groups``
+    maps each bloc with a member among the parties considered to those members."""
+
+    counted: str = ONCE
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def shared(self) -> dict[str, tuple[str, ...]]:
+        """The blocs with two or more members among the parties considered."""
+        return {bloc: members for bloc, members in self.groups.items() if len(members) > 1}
+
+    def weights(self, parties: Sequence[str]) -> FloatArray:
+        """Each party's weight: 1/k for a member of a bloc of k counted once, else 1."""
+        weights = np.ones(len(parties))
+        if self.counted != ONCE:
+            return weights
+        for members in self.groups.values():
+            for j, party in enumerate(parties):
+                if party in members:
+                    weights[j] = 1.0 / len(members)
+        return weights
+
+    def described(self, names: dict[str, str] | None = None) -> str:
+        """``bloc (Member, Member); ...`` for the blocs with two or more members."""
+        names = names or {}
+        return "; ".join(
+            f"{bloc} ({', '.join(names.get(m, m) for m in members)})"
+            for bloc, members in self.shared.items()
+        )
+
+    def sentence(
+        self, how: str, names: dict[str, str] | None = None, unit: str = "a party"
+    ) -> str | None:
+        """One line for text and Markdown reports, ``how`` saying what counting once
+        means there (None when no bloc has two members among the parties)."""
+        if not self.shared:
+            return None
+        described = self.described(names)
+        if self.counted == ONCE:
+            return (
+                f"Blocs counted once: {described}: {how} (--count-bloc-members counts "
+                f"each member as {unit})."
+            )
+        return f"Bloc members counted each as {unit} (--count-bloc-members): {described}."
+
+    def to_data(self) -> dict[str, object]:
+        """The JSON form: ``{"counted": ..., "groups": {bloc: [party ids]}}``."""
+        return {
+            "counted": self.counted,
+            "groups": {bloc: list(members) for bloc, members in self.groups.items()},
+        }
 
 
 @dataclass(frozen=True)
@@ -211,3 +277,5 @@ class Analysis:
     method: str = "enumerate"
     """``enumerate`` or ``structured``: how the outcome space was analysed."""
     pareto_frontier_info: FrontierInfo | None = None
+    blocs: BlocCount = field(default_factory=BlocCount)
+    """How parties sharing a bloc were counted (:mod:`accord.analysis.blocs`)."""

@@ -3,7 +3,20 @@
 Each solution is chosen among acceptable outcomes. Every maximiser of these criteria
 is attained on the Pareto frontier of the acceptable set (an outcome that dominates
 another is at least as good on each criterion), so the candidates passed in are that
-frontier; ties are broken by the larger total gain, then by the lowest outcome index.
+frontier; ties are broken by the larger (weighted) total gain, then by the lowest
+outcome index.
+
+*Weights* (``weights``, one per party, default 1) count a bloc once: each of its k
+members weighs 1/k (:mod:`accord.analysis.blocs`).
+
+* Nash: the asymmetric Nash product Π_i g_i^{w_i}, i.e. Σ_i w_i log g_i maximised
+  (Nash 1950; asymmetric: Kalai 1977, Roth 1979). With unit weights it is the
+  symmetric product.
+* Kalai–Smorodinsky (Kalai & Smorodinsky 1975) and egalitarian (Kalai 1977): a bloc
+  is one coordinate, its worst-off member's (normalised) gain. The minimum over
+  blocs of the minimum over their members is the minimum over all parties, so these
+  values do not depend on the weights; only the tie-break by total gain does.
+* Utilitarian (Harsanyi 1955): Σ_i w_i g_i.
 """
 
 from __future__ import annotations
@@ -14,7 +27,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["CITATIONS", "SOLUTION_NAMES", "Choice", "choose_solutions"]
+__all__ = [
+    "CITATIONS",
+    "SOLUTION_NAMES",
+    "Choice",
+    "choose_solutions",
+    "nash_product",
+    "weighted_total",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -43,11 +63,21 @@ class Choice:
     ties: int
 
 
-def _nash(gains: FloatArray, _ideal: FloatArray) -> FloatArray:
-    return np.asarray(np.prod(gains, axis=1), dtype=np.float64)
+def nash_product(gains: FloatArray, weights: FloatArray | None = None) -> FloatArray:
+    """Π_i g_i^{w_i} per row: the (asymmetric, Kalai 1977; Roth 1979) Nash product.
+
+    Unit weights give the plain product (computed as such, bit for bit)."""
+    gains = np.atleast_2d(gains)
+    if weights is None or np.all(weights == 1.0):
+        return np.asarray(np.prod(gains, axis=1), dtype=np.float64)
+    return np.asarray(np.prod(gains**weights, axis=1), dtype=np.float64)
 
 
-def _kalai_smorodinsky(gains: FloatArray, ideal: FloatArray) -> FloatArray:
+def _nash(gains: FloatArray, _ideal: FloatArray, weights: FloatArray) -> FloatArray:
+    return nash_product(gains, weights)
+
+
+def _kalai_smorodinsky(gains: FloatArray, ideal: FloatArray, _weights: FloatArray) -> FloatArray:
     span = ideal.copy()
     flat = span <= 1e-12
     span[flat] = 1.0
@@ -56,15 +86,23 @@ def _kalai_smorodinsky(gains: FloatArray, ideal: FloatArray) -> FloatArray:
     return np.asarray(shares.min(axis=1), dtype=np.float64)
 
 
-def _egalitarian(gains: FloatArray, _ideal: FloatArray) -> FloatArray:
+def _egalitarian(gains: FloatArray, _ideal: FloatArray, _weights: FloatArray) -> FloatArray:
     return np.asarray(gains.min(axis=1), dtype=np.float64)
 
 
-def _utilitarian(gains: FloatArray, _ideal: FloatArray) -> FloatArray:
-    return np.asarray(gains.sum(axis=1), dtype=np.float64)
+def _utilitarian(gains: FloatArray, _ideal: FloatArray, weights: FloatArray) -> FloatArray:
+    return weighted_total(gains, weights)
 
 
-_CRITERIA: dict[str, Callable[[FloatArray, FloatArray], FloatArray]] = {
+def weighted_total(gains: FloatArray, weights: FloatArray | None = None) -> FloatArray:
+    """Σ_i w_i g_i per row (unit weights: the plain sum, bit for bit)."""
+    gains = np.atleast_2d(gains)
+    if weights is None or np.all(weights == 1.0):
+        return np.asarray(gains.sum(axis=1), dtype=np.float64)
+    return np.asarray((gains * weights).sum(axis=1), dtype=np.float64)
+
+
+_CRITERIA: dict[str, Callable[[FloatArray, FloatArray, FloatArray], FloatArray]] = {
     "nash": _nash,
     "kalai_smorodinsky": _kalai_smorodinsky,
     "egalitarian": _egalitarian,
@@ -73,22 +111,28 @@ _CRITERIA: dict[str, Callable[[FloatArray, FloatArray], FloatArray]] = {
 
 
 def choose_solutions(
-    utilities: FloatArray, disagreement: FloatArray, indices: IntArray
+    utilities: FloatArray,
+    disagreement: FloatArray,
+    indices: IntArray,
+    weights: FloatArray | None = None,
 ) -> dict[str, Choice]:
     """Nash, Kalai–Smorodinsky, egalitarian and utilitarian choices among candidates.
 
     ``utilities`` is candidates × parties (all acceptable, so at or above
     ``disagreement`` up to rounding); ``indices`` are their outcome indices, used to
-    break ties deterministically. The ideal point for Kalai–Smorodinsky is the best
-    gain each party gets among the candidates.
+    break ties deterministically; ``weights`` (default 1 each) weigh the parties in
+    the Nash product, the utilitarian sum and the total gain that breaks ties. The
+    ideal point for Kalai–Smorodinsky is the best gain each party gets among the
+    candidates.
     """
     if utilities.shape[0] == 0:
         return {}
+    w = np.ones(utilities.shape[1]) if weights is None else np.asarray(weights, dtype=np.float64)
     gains = np.maximum(utilities - disagreement, 0.0)
     ideal = gains.max(axis=0)
-    total = gains.sum(axis=1)
+    total = weighted_total(gains, w)
     return {
-        name: _best(criterion(gains, ideal), total, indices)
+        name: _best(criterion(gains, ideal, w), total, indices)
         for name, criterion in _CRITERIA.items()
     }
 

@@ -74,6 +74,14 @@ def forecast_command(
     random_ties: Annotated[
         bool, typer.Option("--random-ties", help="exchange: coin flip between equal gains.")
     ] = False,
+    count_bloc_members: Annotated[
+        bool,
+        typer.Option(
+            "--count-bloc-members",
+            help="Scenario input: each member of a bloc is an actor [default: a bloc is one "
+            "actor with its members' mean position, salience and capability].",
+        ),
+    ] = False,
     output_format: Annotated[
         ForecastFormat, typer.Option("--format", "-f", help="text, json or csv.")
     ] = ForecastFormat.text,
@@ -98,7 +106,7 @@ def forecast_command(
     from accord.render.text import print_report
 
     with _user_errors(), Outputs(output, plot) as outputs:
-        table = load_forecast_input(source or DEFAULT_SCENARIO)
+        table = load_forecast_input(source or DEFAULT_SCENARIO, count_bloc_members)
         with _progress() as update:
             result = forecast(
                 table,

@@ -195,6 +195,14 @@ def analyze_command(
         list[str] | None,
         typer.Option(help="What if: analyse without red line N of PARTY, as PARTY:N (repeatable)."),
     ] = None,
+    count_bloc_members: Annotated[
+        bool,
+        typer.Option(
+            "--count-bloc-members",
+            help="Count each member of a bloc as a party in the bargaining solutions "
+            "[default: a bloc counts once, each of its k members weighing 1/k].",
+        ),
+    ] = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
@@ -226,6 +234,7 @@ def analyze_command(
                 progress=update,
                 method=method.value,
                 frontier_limit=frontier_limit,
+                count_bloc_members=count_bloc_members,
             )
         result = dataclasses.replace(result, notes=(*lifted, *result.notes))
         _emit(loaded, result, output_format, output, outputs)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from accord.analysis.results import BlocCount
+
 __all__ = ["FloatArray", "Progress", "StakeholderTable", "Ticker"]
 
 FloatArray = NDArray[np.float64]
@@ -65,6 +67,8 @@ class StakeholderTable:
     source: str = "<table>"
     notes: tuple[str, ...] = ()
     scale_labels: dict[str, tuple[tuple[float, str], ...]] = field(default_factory=dict)
+    blocs: BlocCount | None = None
+    """How a table built from a scenario counted blocs (None: not from a scenario)."""
 
     def __post_init__(self) -> None:
         shape = (len(self.actors), len(self.issues))

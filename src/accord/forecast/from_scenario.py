@@ -13,12 +13,22 @@ options (a two-point scale), becomes a scale with its options evenly spaced from
 
 Categorical issues with three or more options have no order and are left out, as are
 parties without preferences or capability; the table's notes say so.
+
+*Blocs* (parties sharing a ``bloc``) are one actor unless ``count_bloc_members``: in
+the expected-utility model (Bueno de Mesquita 1994) capability is what a coalition
+brings to bear, so three members sharing one profile would otherwise weigh three
+times. The bloc actor, named after the bloc, takes its members' mean position (over
+the members that take part in the issue) and mean salience, and the capability the
+scenario's ``blocs`` section gives the bloc, else its members' mean capability. The
+table's ``blocs`` (:class:`~accord.analysis.results.BlocCount`) says which was done.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from accord.analysis.blocs import bloc_count
+from accord.analysis.results import BlocCount
 from accord.errors import AccordError
 from accord.forecast.data import StakeholderTable
 from accord.model.scenario import Issue, Party, Scenario
@@ -63,22 +73,69 @@ def _party_row(party: Party, issues: tuple[Issue, ...]) -> tuple[list[float], li
 Row = tuple[list[float], list[float], float]
 
 
+def _bloc_row(
+    scenario: Scenario, bloc: str, members: list[Party], issues: tuple[Issue, ...]
+) -> Row | None:
+    """A bloc as one actor: members' mean position and salience; the scenario's bloc
+    capability, else the members' mean capability (None: no capability at all)."""
+    rows = [_party_row(member, issues) for member in members]
+    positions = np.array([r[0] for r in rows], dtype=np.float64)
+    taking_part = ~np.isnan(positions)
+    counts = taking_part.sum(axis=0)
+    totals = np.where(taking_part, positions, 0.0).sum(axis=0)
+    mean_position = np.where(counts > 0, totals / np.maximum(counts, 1), np.nan)
+    mean_salience = np.array([r[1] for r in rows], dtype=np.float64).mean(axis=0)
+    given = next((b.capability for b in scenario.blocs if b.name == bloc), None)
+    capabilities = [m.capability.value for m in members if m.capability is not None]
+    if given is None and not capabilities:
+        return None
+    capability = given.value if given is not None else float(np.mean(capabilities))
+    return mean_position.tolist(), mean_salience.tolist(), float(capability)
+
+
+def _bloc_actor(scenario: Scenario, bloc: str) -> str:
+    """The actor name of a bloc: the bloc itself, unless a party has that id."""
+    return bloc if bloc not in {p.id for p in scenario.parties} else f"bloc {bloc}"
+
+
+def _actor(
+    scenario: Scenario, party: Party, issues: tuple[Issue, ...], groups: dict[str, list[Party]]
+) -> tuple[str, Row | None, str]:
+    """The actor ``party`` is part of, its row (None: left out), and why left out."""
+    if party.bloc is not None and party.bloc in groups:
+        members = groups[party.bloc]
+        name = _bloc_actor(scenario, party.bloc)
+        row = _bloc_row(scenario, party.bloc, members, issues)
+        return name, row, f"{name}: left out (no member has a capability)"
+    if party.capability is None:
+        return party.id, None, f"{party.id}: left out (no capability)"
+    positions, saliences = _party_row(party, issues)
+    return party.id, (positions, saliences, float(party.capability.value)), ""
+
+
 def _parties(
-    scenario: Scenario, issues: tuple[Issue, ...], notes: list[str]
+    scenario: Scenario, issues: tuple[Issue, ...], notes: list[str], blocs: BlocCount
 ) -> tuple[list[str], list[Row]]:
-    """Each party with preferences and a capability, as (positions, saliences, capability);
-    the others are noted as left out."""
+    """Each actor — a party with preferences and a capability, or a bloc counted once —
+    as (positions, saliences, capability); the others are noted as left out."""
+    groups = {
+        bloc: [scenario.party(m) for m in members]
+        for bloc, members in (blocs.shared if blocs.counted == "once" else {}).items()
+    }
     actors: list[str] = []
     rows: list[Row] = []
     for party in scenario.parties:
         if party.preferences is None:
             notes.append(f"{party.id}: left out (no preferences)")
-        elif party.capability is None:
-            notes.append(f"{party.id}: left out (no capability)")
+            continue
+        name, row, why = _actor(scenario, party, issues, groups)
+        if name in actors or (row is None and why in notes):
+            continue
+        if row is None:
+            notes.append(why)
         else:
-            positions, saliences = _party_row(party, issues)
-            actors.append(party.id)
-            rows.append((positions, saliences, float(party.capability.value)))
+            actors.append(name)
+            rows.append(row)
     if not actors:
         raise AccordError(
             f"scenario {scenario.id!r}: no party has both preferences and a capability, so "
@@ -87,8 +144,9 @@ def _parties(
     return actors, rows
 
 
-def table_from_scenario(scenario: Scenario) -> StakeholderTable:
-    """Map a scenario's scale-like issues and its parties to a stakeholder table."""
+def table_from_scenario(scenario: Scenario, count_bloc_members: bool = False) -> StakeholderTable:
+    """Map a scenario's scale-like issues and its parties to a stakeholder table; parties
+    sharing a bloc are one actor unless ``count_bloc_members`` (module docstring)."""
     issues = scale_issues(scenario)
     notes: list[str] = []
     skipped = [i.id for i in scenario.issues if i not in issues]
@@ -98,7 +156,10 @@ def table_from_scenario(scenario: Scenario) -> StakeholderTable:
         raise AccordError(
             f"scenario {scenario.id!r} has no ordered or two-option issue to forecast on"
         )
-    actors, rows = _parties(scenario, issues, notes)
+    with_preferences = [p.id for p in scenario.parties if p.preferences is not None]
+    blocs = bloc_count(scenario, with_preferences, count_bloc_members)
+    actors, rows = _parties(scenario, issues, notes, blocs)
+    notes += _bloc_note(scenario, blocs, dict(zip(actors, rows, strict=True)))
     position = np.array([r[0] for r in rows], dtype=np.float64)
     salience = np.array([r[1] for r in rows], dtype=np.float64)
     capability = np.repeat(np.array([[r[2]] for r in rows]), len(issues), axis=1)
@@ -120,4 +181,23 @@ def table_from_scenario(scenario: Scenario) -> StakeholderTable:
         source=f"scenario {scenario.id}",
         notes=tuple(notes),
         scale_labels=labels,
+        blocs=blocs,
     )
+
+
+def _bloc_note(scenario: Scenario, blocs: BlocCount, rows: dict[str, Row]) -> list[str]:
+    """One line saying how blocs were counted (none when no bloc has two members)."""
+    names = {p.id: p.name for p in scenario.parties}
+    if blocs.counted != "once":
+        line = blocs.sentence("", names, unit="an actor")
+        return [line] if line else []
+    given = {b.name for b in scenario.blocs if b.capability is not None}
+    parts = []
+    for bloc in blocs.shared:
+        source = "given in the scenario's blocs" if bloc in given else "its members' mean"
+        row = rows.get(_bloc_actor(scenario, bloc))
+        if row is not None:
+            parts.append(f"capability {row[2]:.3g} for {bloc} ({source})")
+    how = "each is one actor with its members' mean position and salience, " + ", ".join(parts)
+    line = blocs.sentence(how, names, unit="an actor")
+    return [line] if line and parts else []

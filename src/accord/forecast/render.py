@@ -120,6 +120,7 @@ def forecast_to_data(result: Forecast) -> dict[str, Any]:
         "settings": dict(result.settings),
         "source": result.source,
         "notes": list(result.notes),
+        "blocs": None if result.blocs is None else result.blocs.to_data(),
     }
     if isinstance(result, EuForecast):
         issues = [_eu_issue(i) for i in result.issues]

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from accord.analysis.results import BlocCount
+
 __all__ = [
     "Baselines",
     "EuForecast",
@@ -140,6 +142,8 @@ class EuForecast:
     issues: tuple[EuIssueForecast, ...]
     source: str
     notes: tuple[str, ...] = ()
+    blocs: BlocCount | None = None
+    """How blocs were counted (tables built from a scenario; None otherwise)."""
     model: str = field(default="eu", init=False)
 
 
@@ -196,4 +200,6 @@ class ExchangeForecast:
     settled_after: int | None
     source: str
     notes: tuple[str, ...] = ()
+    blocs: BlocCount | None = None
+    """How blocs were counted (tables built from a scenario; None otherwise)."""
     model: str = field(default="exchange", init=False)

@@ -66,10 +66,33 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
             problems.append(Problem("a channel joins two different parties", path=path))
     if scenario.reference is not None:
         problems += _check_outcome(scenario.reference.outcome, ("reference", "outcome"), options)
+    problems += _check_blocs(scenario)
     for citation, path in _citations(scenario):
         if citation.source not in source_ids:
             problems.append(_unknown("source", citation.source, source_ids, (*path, "source")))
     return problems
+
+
+def _check_blocs(scenario: Scenario) -> Iterator[Problem]:
+    """Each entry of ``blocs`` names a bloc some party belongs to, once, with a
+    capability in [0, 1]."""
+    named = [p.bloc for p in scenario.parties if p.bloc is not None]
+    seen: dict[str, int] = {}
+    for index, bloc in enumerate(scenario.blocs):
+        path: Path = ("blocs", index)
+        if bloc.name in seen:
+            yield Problem(
+                f"duplicate bloc {bloc.name!r} (first given at index {seen[bloc.name]})",
+                path=(*path, "name"),
+            )
+        seen.setdefault(bloc.name, index)
+        if bloc.name not in named:
+            yield _unknown("bloc", bloc.name, named or ["(no party names a bloc)"], (*path, "name"))
+        if bloc.capability is not None and not 0 <= bloc.capability.value <= 1:
+            yield Problem(
+                f"capability must lie in [0, 1] (found {bloc.capability.value:g})",
+                path=(*path, "capability"),
+            )
 
 
 def _duplicates(ids: Sequence[str], kind: str, path: Path) -> Iterator[Problem]:

@@ -33,6 +33,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 __all__ = [
+    "Bloc",
     "Channel",
     "Channels",
     "Citation",
@@ -241,6 +242,21 @@ class Party(Evidenced):
         return self.role == role or role in self.also
 
 
+class Bloc(FrozenModel):
+    """A coalition named by parties' ``bloc``: what the bloc has as one actor.
+
+    Parties sharing a bloc count once in analyses and forecasts unless the user asks
+    to count members; a forecast's bloc actor takes this ``capability`` when given,
+    else its members' mean capability.
+    """
+
+    name: Text = Field(description="The bloc, exactly as its members' `bloc` spells it.")
+    capability: Number | None = Field(
+        default=None, description="The bloc's power or clout as one actor, in [0, 1]."
+    )
+    description: Text | None = None
+
+
 class Channel(Evidenced):
     between: tuple[Id, Id]
     direct: bool
@@ -285,6 +301,9 @@ class Scenario(FrozenModel):
     issues: tuple[Issue, ...] = Field(min_length=1)
     channels: Channels = Field(default_factory=Channels)
     reference: Reference | None = None
+    blocs: tuple[Bloc, ...] = Field(
+        default=(), description="Optional facts about blocs as actors (their capability)."
+    )
 
     def party(self, party_id: str) -> Party:
         for party in self.parties:

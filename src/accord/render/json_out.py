@@ -99,6 +99,7 @@ def analysis_to_data(analysis: Analysis) -> dict[str, Any]:
         "pareto_frontier": [point_to_data(p) for p in analysis.pareto_frontier],
         "pareto_frontier_info": _frontier_info(analysis),
         "solutions": {name: _solution(s) for name, s in analysis.solutions.items()},
+        "blocs": analysis.blocs.to_data(),
         "trades": _trades(analysis.trades),
         "evidence": {
             "cited": analysis.cited,

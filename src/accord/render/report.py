@@ -179,8 +179,16 @@ def lifted_cell(count: int | None, opens: bool | None) -> str:
     return "opens (not counted)" if opens else "stays empty"
 
 
+BLOCS_ONCE = (
+    "each of a bloc's k members weighs 1/k in the Nash product and the utilitarian sum, "
+    "and its worst-off member stands for it in Kalai–Smorodinsky and egalitarian"
+)
+
+
 def _solutions(analysis: Analysis, names: _Names) -> Section:
     found = {k: v for k, v in analysis.solutions.items() if v is not None}
+    blocs = analysis.blocs.sentence(BLOCS_ONCE, names.party)
+    bloc_notes = (blocs,) if blocs else ()
     if not found:
         return Section(
             "Bargaining solutions",
@@ -188,6 +196,7 @@ def _solutions(analysis: Analysis, names: _Names) -> Section:
                 "None: the solutions are chosen among packages every party accepts, and there "
                 "are none.",
             ),
+            notes=bloc_notes,
         )
     headers = ("", *(_SOLUTION_TITLES[k] for k in found))
     first = next(iter(found.values()))
@@ -202,7 +211,7 @@ def _solutions(analysis: Analysis, names: _Names) -> Section:
         (f"utility: {names.party[p]}", *(_gain_cell(s, p) for s in found.values()))
         for p in first.point.utilities
     )
-    notes = tuple(f"{_SOLUTION_TITLES[k]}: {s.citation}." for k, s in found.items())
+    notes = bloc_notes + tuple(f"{_SOLUTION_TITLES[k]}: {s.citation}." for k, s in found.items())
     unproven = [_SOLUTION_TITLES[k] for k, s in found.items() if not s.exact]
     if unproven:
         notes += (f"Not proven optimal (search interrupted): {', '.join(unproven)}.",)

@@ -78,9 +78,16 @@ class StructuredParts:
 class _Run:
     """One structured analysis: shared interrupt flag, progress and points."""
 
-    def __init__(self, model: CompiledModel, chosen: list[int], progress: Progress | None) -> None:
+    def __init__(
+        self,
+        model: CompiledModel,
+        chosen: list[int],
+        progress: Progress | None,
+        weights: FloatArray | None = None,
+    ) -> None:
         self.model = model
         self.chosen = chosen
+        self.weights = np.ones(len(chosen)) if weights is None else weights
         self.interrupt = Interrupt()
         self.points = Points(model, chosen)
         self.progress = progress
@@ -115,9 +122,11 @@ def structured_parts(
     chosen: list[int],
     frontier_limit: int = DEFAULT_FRONTIER_LIMIT,
     progress: Progress | None = None,
+    weights: FloatArray | None = None,
 ) -> StructuredParts:
-    """Summaries, zone, frontier and solutions of ``chosen`` parties, structurally."""
-    run = _Run(model, chosen, progress)
+    """Summaries, zone, frontier and solutions of ``chosen`` parties, structurally;
+    ``weights`` weigh the parties in the solutions (:mod:`accord.analysis.blocs`)."""
+    run = _Run(model, chosen, progress, weights)
     zeros = np.zeros(len(model.radix), dtype=np.int64)
     with solving("parties' best and worst packages"):
         extremes = run.guard(
@@ -163,7 +172,7 @@ def _picks(
     """The four solutions: read off the exact frontier when that is exact, else solved."""
     d = run.model.reservations[run.chosen]
     if frontier is not None and FRONTIER_SOLUTIONS:
-        picks = solutions_on_frontier(run.model, run.chosen, frontier)
+        picks = solutions_on_frontier(run.model, run.chosen, frontier, run.weights)
         if picks is not None:
             run.step("bargaining solutions", len(run.chosen) + 4)
             return picks
@@ -171,25 +180,30 @@ def _picks(
     ideal, rows = run.guard(lambda: ideal_gains(search, d), nothing)
     run.step("ideal point", len(run.chosen))
     none: dict[str, Pick | None] = dict.fromkeys(SOLUTION_NAMES)
-    picks = run.guard(lambda: bargaining_solutions(search, d, ideal, examples + rows), none)
+    known = examples + rows
+    picks = run.guard(lambda: bargaining_solutions(search, d, ideal, known, run.weights), none)
     if run.interrupt.requested:
-        picks = _best_known(search, d, examples + rows, picks)
+        picks = _best_known(search, d, known, picks, run.weights)
     run.step("bargaining solutions", 4)
     return picks
 
 
 def _best_known(
-    search: Search, d: FloatArray, rows: list[IntArray], picks: dict[str, Pick | None]
+    search: Search,
+    d: FloatArray,
+    rows: list[IntArray],
+    picks: dict[str, Pick | None],
+    weights: FloatArray,
 ) -> dict[str, Pick | None]:
     """Interrupted: each solution not found is the best of the acceptable outcomes known."""
     known = np.asarray(rows)
     gains = np.maximum(run_utilities(search, known) - d, 0.0)
     ideal = gains.max(axis=0)
     criteria = {
-        "nash": Nash(search.encoding, d, ideal, 0.0),
-        "kalai_smorodinsky": KalaiSmorodinsky(search.encoding, d, ideal),
-        "egalitarian": Egalitarian(search.encoding, d),
-        "utilitarian": Utilitarian(search.encoding, d),
+        "nash": Nash(search.encoding, d, ideal, 0.0, weights),
+        "kalai_smorodinsky": KalaiSmorodinsky(search.encoding, d, ideal, weights),
+        "egalitarian": Egalitarian(search.encoding, d, weights),
+        "utilitarian": Utilitarian(search.encoding, d, weights),
     }
     result = dict(picks)
     for name, criterion in criteria.items():

@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from accord.analysis.pareto import TIE_TOLERANCE, pareto_mask
-from accord.analysis.solutions import SOLUTION_NAMES, choose_solutions
+from accord.analysis.solutions import SOLUTION_NAMES, choose_solutions, nash_product
 from accord.analysis.structured.criteria import (
     NASH_GAP,
     NASH_TOLERANCE,
@@ -101,7 +101,10 @@ def ideal_gains(search: Search, d: FloatArray) -> tuple[FloatArray, list[IntArra
 
 
 def solutions_on_frontier(
-    model: CompiledModel, parties: list[int], frontier: IntArray
+    model: CompiledModel,
+    parties: list[int],
+    frontier: IntArray,
+    weights: FloatArray | None = None,
 ) -> dict[str, Pick | None] | None:
     """The four solutions read off an exact Pareto frontier, when that is valid.
 
@@ -120,7 +123,8 @@ def solutions_on_frontier(
         return dict.fromkeys(SOLUTION_NAMES)
     rows, utilities = frontier[acceptable], utilities[acceptable]
     # Rows come in outcome order, so their positions order them as outcome numbers do.
-    choices = choose_solutions(utilities, d, np.arange(len(rows), dtype=np.int64))
+    positions = np.arange(len(rows), dtype=np.int64)
+    choices = choose_solutions(utilities, d, positions, weights)
     return {name: Pick(rows[c.row], c.value, c.ties, True) for name, c in choices.items()}
 
 
@@ -129,21 +133,26 @@ def _acceptable(search: Search) -> Callable[[IntArray], bool]:
 
 
 def bargaining_solutions(
-    search: Search, d: FloatArray, ideal: FloatArray, known: list[IntArray]
+    search: Search,
+    d: FloatArray,
+    ideal: FloatArray,
+    known: list[IntArray],
+    weights: FloatArray | None = None,
 ) -> dict[str, Pick | None]:
-    """Nash, Kalai–Smorodinsky, egalitarian and utilitarian picks (zone non-empty)."""
+    """Nash, Kalai–Smorodinsky, egalitarian and utilitarian picks (zone non-empty);
+    ``weights`` per party (1/k for the k members of a bloc counted once)."""
     encoding = search.encoding
     result: dict[str, Pick | None] = {}
     for criterion in (
-        Utilitarian(encoding, d),
-        Egalitarian(encoding, d),
-        KalaiSmorodinsky(encoding, d, ideal),
+        Utilitarian(encoding, d, weights),
+        Egalitarian(encoding, d, weights),
+        KalaiSmorodinsky(encoding, d, ideal, weights),
     ):
         with solving(CONCEPTS[criterion.name]):
             result[criterion.name] = _pick(search, criterion, known)
         known = known + [p.row for p in result.values() if p is not None]
     with solving(CONCEPTS["nash"]):
-        result["nash"] = _nash(search, d, ideal, known)
+        result["nash"] = _nash(search, Nash(encoding, d, ideal, 0.0, weights), known)
     return {
         name: result[name] for name in ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
     }
@@ -189,7 +198,7 @@ def _ties(search: Search, criterion: Criterion, row: IntArray, exact: bool) -> P
     values = criterion.exact(gains)
     tied = values >= values.max() - _tolerance(float(values.max()))
     rows, gains, values = rows[tied], gains[tied], values[tied]
-    total = gains.sum(axis=1)
+    total = criterion.total(gains)
     best = total >= total.max() - _tolerance(float(total.max()))
     position = np.flatnonzero(best)[lowest(rows[best])]
     utilities = search.encoding.model.utilities(rows, search.encoding.parties)
@@ -204,36 +213,38 @@ def _lexicographic(
     row = first_member(search, criterion.total_objective(), member, criterion.refine)
     if row is None:
         return None
-    total = float(criterion.gains(row).sum())
+    total = float(criterion.total(criterion.gains(row))[0])
     floor = total - _tolerance(total)
     criterion.total_at_least(floor)
 
     def best_total(candidate: IntArray) -> bool:
-        return member(candidate) and float(criterion.gains(candidate).sum()) >= floor
+        return member(candidate) and float(criterion.total(criterion.gains(candidate))[0]) >= floor
 
     return lowest_member(search, best_total, criterion.refine)
 
 
-def _nash(search: Search, d: FloatArray, ideal: FloatArray, known: list[IntArray]) -> Pick | None:
+def _nash(search: Search, flat: Nash, known: list[IntArray]) -> Pick | None:
+    """The Nash pick; ``flat`` is the criterion at floor 0 (its d, ideal and weights)."""
     if not known:
         return None
-    products = np.prod(np.maximum(_utilities(search, known) - d, 0.0), axis=1)
+    d, ideal, weights = flat.d, flat.ideal, flat.w
+    products = flat.exact(flat.gains(np.asarray(known)))
     floor = float(products.max())
-    if floor <= 0 or float(np.prod(ideal)) <= RELATIVE_TIE:
-        # Every product is at most Π ideal ≤ 1e-12, so within the tie tolerance of 0
+    if floor <= 0 or float(nash_product(ideal, weights)[0]) <= RELATIVE_TIE:
+        # Every product is at most Π ideal^w ≤ 1e-12, so within the tie tolerance of 0
         # (or no outcome gives every party a gain): all acceptable outcomes tie.
-        return _ties(search, Nash(search.encoding, d, ideal, 0.0), known[0], True)
+        return _ties(search, flat, known[0], True)
     start = known[int(np.argmax(products))]
     with search.encoding.program.scope():
-        nash = Nash(search.encoding, d, ideal, floor)
+        nash = Nash(search.encoding, d, ideal, floor, weights)
         nash.prepare()
         row, proven = _outer_approximation(search, nash, start)
     top = nash.value(row)
     theta = top - _tolerance(top)
     if theta <= 0:
-        return _ties(search, Nash(search.encoding, d, ideal, 0.0), row, proven)
+        return _ties(search, flat, row, proven)
     with search.encoding.program.scope():
-        band = Nash(search.encoding, d, ideal, theta)
+        band = Nash(search.encoding, d, ideal, theta, weights)
         band.prepare()
         return _ties(search, band, row, proven)
 
@@ -268,7 +279,3 @@ def _outer_approximation(search: Search, nash: Nash, start: IntArray) -> tuple[I
         nash.refine(row)
         if not acceptable:
             encoding.no_good(row)
-
-
-def _utilities(search: Search, rows: list[IntArray]) -> FloatArray:
-    return search.encoding.model.utilities(np.asarray(rows), search.encoding.parties)

@@ -5,14 +5,18 @@ criterion gives its exact value on evaluated outcomes (as
 :mod:`accord.analysis.solutions` computes it, so ties are decided identically) and
 its program: an objective to maximise, and rows for "the criterion is at least θ".
 
-* Utilitarian (Harsanyi 1955): Σ_p (v_p − d_p), linear.
+Each party p has a weight w_p (default 1; a bloc of k members counted once gives each
+1/k, :mod:`accord.analysis.blocs`).
+
+* Utilitarian (Harsanyi 1955): Σ_p w_p (v_p − d_p), linear.
 * Egalitarian (Kalai 1977): max z with z ≤ v_p − d_p for every p (max-min).
 * Kalai–Smorodinsky (Kalai & Smorodinsky 1975) in its max-min form: max z with
   z ≤ (v_p − d_p)/I_p, I_p the best gain party p gets among acceptable outcomes; a
   party with I_p = 0 does not constrain the others.
-* Nash (Nash 1950): maximise Σ_p log(v_p − d_p). The logarithm is concave, so its
+* Nash (Nash 1950; asymmetric: Kalai 1977, Roth 1979): maximise
+  Σ_p w_p log(v_p − d_p). The logarithm is concave, so its
   tangents over-estimate it: t_p ≤ log a + (g_p − a)/a for every cut point a.
-  Maximising Σ t_p is a relaxation whose optimum bounds the true one from above;
+  Maximising Σ w_p t_p is a relaxation whose optimum bounds the true one from above;
   each outcome it proposes adds tangents at its own gains, which make its
   approximation exact (outer approximation, Duran & Grossmann 1986; Kelley 1960).
   The loop stops when the bound and the best exact value agree within
@@ -28,6 +32,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from accord.analysis.solutions import nash_product, weighted_total
 from accord.analysis.structured.encoding import SLACK, Encoding
 
 __all__ = [
@@ -59,9 +64,12 @@ class Criterion:
 
     name = ""
 
-    def __init__(self, encoding: Encoding, disagreement: FloatArray) -> None:
+    def __init__(
+        self, encoding: Encoding, disagreement: FloatArray, weights: FloatArray | None = None
+    ) -> None:
         self.encoding = encoding
         self.d = disagreement
+        self.w = np.ones(len(disagreement)) if weights is None else np.asarray(weights, float)
 
     def gains(self, rows: IntArray) -> FloatArray:
         utilities = self.encoding.model.utilities(np.atleast_2d(rows), self.encoding.parties)
@@ -85,20 +93,23 @@ class Criterion:
     def refine(self, row: IntArray) -> None:
         """Cut off ``row`` when the relaxation over-estimated it (Nash only)."""
 
+    def total(self, gains: FloatArray) -> FloatArray:
+        """The weighted total gain of each row (the tie-break after the criterion)."""
+        return weighted_total(gains, self.w)
+
     def total_objective(self) -> dict[int, float]:
-        return dict.fromkeys(self.encoding.capped, 1.0)
+        return {column: float(w) for column, w in zip(self.encoding.capped, self.w, strict=True)}
 
     def total_at_least(self, theta: float) -> None:
-        self.encoding.add_linear(
-            self.total_objective(), lower=theta + float(self.d.sum()) - _slack(theta)
-        )
+        floor = theta + float(self.w @ self.d) - _slack(theta)
+        self.encoding.add_linear(self.total_objective(), lower=floor)
 
 
 class Utilitarian(Criterion):
     name = "utilitarian"
 
     def exact(self, gains: FloatArray) -> FloatArray:
-        return np.asarray(gains.sum(axis=1), dtype=np.float64)
+        return self.total(gains)
 
     def objective(self) -> dict[int, float]:
         return self.total_objective()
@@ -138,8 +149,14 @@ class Egalitarian(_MaxMin):
 class KalaiSmorodinsky(_MaxMin):
     name = "kalai_smorodinsky"
 
-    def __init__(self, encoding: Encoding, disagreement: FloatArray, ideal: FloatArray) -> None:
-        super().__init__(encoding, disagreement)
+    def __init__(
+        self,
+        encoding: Encoding,
+        disagreement: FloatArray,
+        ideal: FloatArray,
+        weights: FloatArray | None = None,
+    ) -> None:
+        super().__init__(encoding, disagreement, weights)
         self.ideal = ideal
 
     def scales(self) -> list[tuple[int, float]]:
@@ -160,20 +177,29 @@ class Nash(Criterion):
     name = "nash"
 
     def __init__(
-        self, encoding: Encoding, disagreement: FloatArray, ideal: FloatArray, floor: float
+        self,
+        encoding: Encoding,
+        disagreement: FloatArray,
+        ideal: FloatArray,
+        floor: float,
+        weights: FloatArray | None = None,
     ) -> None:
-        super().__init__(encoding, disagreement)
+        super().__init__(encoding, disagreement, weights)
         self.ideal = ideal
         self.floor = floor
         self.t: int | None = None
 
     def exact(self, gains: FloatArray) -> FloatArray:
-        return np.asarray(np.prod(gains, axis=1), dtype=np.float64)
+        return nash_product(gains, self.w)
 
     def least_gains(self, product: float) -> FloatArray:
-        """Smallest gain each party can have in an outcome whose product is ``product``."""
-        others = np.array([np.prod(np.delete(self.ideal, j)) for j in range(len(self.ideal))])
-        return np.asarray(product / others * (1 - 1e-9), dtype=np.float64)
+        """Smallest gain each party can have in an outcome whose product is ``product``:
+        g_j^{w_j} ≥ product / Π_{i≠j} I_i^{w_i}, every gain at most its ideal I_i."""
+        powered = self.ideal**self.w
+        others = np.array([np.prod(np.delete(powered, j)) for j in range(len(self.ideal))])
+        with np.errstate(divide="ignore"):
+            least = (product / others) ** (1.0 / self.w)
+        return np.asarray(least * (1 - 1e-9), dtype=np.float64)
 
     def prepare(self) -> None:
         program = self.encoding.program
@@ -206,7 +232,7 @@ class Nash(Criterion):
     def objective(self) -> dict[int, float]:
         if self.t is None:  # not prepared: every product ties at 0, the total decides
             return self.total_objective()
-        return {self.t + j: 1.0 for j in range(len(self.d))}
+        return {self.t + j: float(self.w[j]) for j in range(len(self.d))}
 
     def at_least(self, theta: float) -> None:
         if theta <= 0 or self.t is None:
