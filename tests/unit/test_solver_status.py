@@ -9,7 +9,9 @@ presolve, then with another seed); if none answers, a typed error names the conc
 
 from __future__ import annotations
 
+import importlib.metadata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -164,3 +166,69 @@ def test_the_reported_lifts_run_structured(lifts: list[str]) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.stderr
     assert '"nash"' in result.stdout
+
+
+FIXTURE = Path(__file__).parent / "fixtures" / "nash-solve-error.mps"
+"""The Nash outer-approximation program of ``analyze --lift ukraine:1 --method
+structured`` on the Berlin scenario as it was (utilities 0.592 and 0.76 at the optimum),
+written by HiGHS when it reported "Solve error"."""
+
+
+def _program_from_mps(path: Path) -> tuple[Program, np.ndarray]:
+    highspy = program._highspy()
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.readModel(str(path))
+    lp = highs.getLp()
+    matrix = lp.a_matrix_
+    p = Program()
+    kinds = highspy.HighsVarType
+    for j in range(lp.num_col_):
+        integer = len(lp.integrality_) > 0 and lp.integrality_[j] == kinds.kInteger
+        p.add_columns(1, lp.col_lower_[j], lp.col_upper_[j], integer)
+    rows: list[tuple[list[int], list[float]]] = [([], []) for _ in range(lp.num_row_)]
+    for j in range(lp.num_col_):  # HiGHS reads MPS column-wise
+        for k in range(matrix.start_[j], matrix.start_[j + 1]):
+            rows[matrix.index_[k]][0].append(j)
+            rows[matrix.index_[k]][1].append(matrix.value_[k])
+    for i, (cols, values) in enumerate(rows):
+        p.add_row(cols, values, lp.row_lower_[i], lp.row_upper_[i])
+    return p, np.asarray(lp.col_cost_, dtype=np.float64)
+
+
+def _statuses_seen(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    real = program._run
+    seen: list[str] = []
+
+    def run(highs: Any, highspy: Any, interrupt: Interrupt) -> tuple[Any, str]:
+        result, status = real(highs, highspy, interrupt)
+        seen.append(status)
+        return result, status
+
+    monkeypatch.setattr(program, "_run", run)
+    return seen
+
+
+def test_the_reported_nash_program_is_solved(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The program HiGHS 1.16 answered with "Solve error" (first attempt, with presolve)
+    is solved by the retry: the Nash tangents' optimum, log-product −2.437942890770."""
+    seen = _statuses_seen(monkeypatch)
+    p, objective = _program_from_mps(FIXTURE)
+    solved = solve(p, objective, maximise=True, interrupt=Interrupt(), tolerance=1e-10)
+    assert solved.status == "optimal"
+    assert solved.objective == pytest.approx(-2.4379428907702794, abs=1e-9)
+    assert solved.values is not None
+    np.testing.assert_allclose(solved.values[18:20], [0.592, 0.76], atol=1e-9)
+    assert seen[-1] == "Optimal"
+
+
+@pytest.mark.skipif(
+    importlib.metadata.version("highspy") != "1.16.0",
+    reason="the reproduction is of HiGHS 1.16.0's behaviour",
+)
+def test_highs_1_16_reports_solve_error_with_presolve(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Why the retry exists: with presolve, HiGHS 1.16.0 rejects its own optimum."""
+    seen = _statuses_seen(monkeypatch)
+    p, objective = _program_from_mps(FIXTURE)
+    solve(p, objective, maximise=True, interrupt=Interrupt(), tolerance=1e-10)
+    assert seen == ["Solve error", "Optimal"]
