@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from rich.table import Table
 from accord.analysis.analyze import DEFAULT_MAX_OUTCOMES, analyze
 from accord.analysis.structured.frontier import DEFAULT_FRONTIER_LIMIT
 from accord.errors import AccordError, ScenarioError
+from accord.interrupts import exit_status, received, signal_name, signals_as_interrupts
 from accord.io.load import load_scenario
 from accord.io.outputs import Outputs
 from accord.io.scenario_file import dump_scenario, scenario_to_data
@@ -80,13 +82,26 @@ def _fail(error: AccordError | str) -> NoReturn:
 
 @contextmanager
 def _user_errors() -> Iterator[None]:
-    try:
-        yield
-    except AccordError as error:
-        _fail(error)
-    except KeyboardInterrupt:
-        Console(stderr=True).print("interrupted; nothing was written")
-        raise typer.Exit(130) from None
+    """Located messages for user errors; Ctrl-C, SIGTERM and SIGHUP stop the command
+    alike (:mod:`accord.interrupts`) with exit status 130, 143 or 129, whether it
+    stopped with nothing to write or wrote the partial results it had."""
+    with signals_as_interrupts():
+        try:
+            yield
+        except AccordError as error:
+            _fail(error)
+        except KeyboardInterrupt as error:
+            Console(stderr=True).print(f"interrupted ({_stop_name(error)}); nothing was written")
+            raise typer.Exit(exit_status(error)) from None
+        if received() is not None:  # the command kept partial results and wrote them
+            Console(stderr=True).print(
+                f"interrupted ({_stop_name(None)}); what was written is marked as partial"
+            )
+            raise typer.Exit(exit_status())
+
+
+def _stop_name(error: BaseException | None) -> str:
+    return signal_name(getattr(error, "signum", None) or received() or signal.SIGINT)
 
 
 def _split(value: str | None, flag: str) -> list[str] | None:
@@ -437,14 +452,34 @@ _register_forecast_command()
 def main() -> None:
     """Console-script entry point: a closed pipe on standard output ends quietly with
     status 141, any other failure to write it with one line and status 1
-    (:mod:`accord.cli.streams`)."""
-    from accord.cli.streams import StandardOutputError, exit_status, guard_stdout
+    (:mod:`accord.cli.streams`); a stop signal anywhere (even while starting up) ends
+    the process with 128 + its number (:mod:`accord.interrupts`), never a traceback."""
+    from accord.cli import streams
 
-    guard_stdout()
-    try:
+    streams.guard_stdout()
+    with signals_as_interrupts():
         try:
-            app()
-        finally:
-            sys.stdout.flush()
-    except StandardOutputError as failure:
-        sys.exit(exit_status(failure))
+            try:
+                app()
+            finally:
+                sys.stdout.flush()
+        except streams.StandardOutputError as failure:
+            sys.exit(streams.exit_status(failure))
+        except SystemExit as done:
+            # Typer turns a KeyboardInterrupt outside a command's own handling (while
+            # starting up or parsing) into exit 130, click into "Aborted!" and 1.
+            if received() is None or done.code not in (1, 130):
+                raise
+            _stopped_before_writing()
+        except (KeyboardInterrupt, Exception):
+            # A signal while the commands are being built, or one that broke code not
+            # expecting KeyboardInterrupt (an extension module's import turns it into
+            # ImportError): still a stop, not a crash.
+            if received() is None:
+                raise
+            _stopped_before_writing()
+
+
+def _stopped_before_writing() -> NoReturn:
+    Console(stderr=True).print(f"interrupted ({_stop_name(None)}); nothing was written")
+    raise SystemExit(exit_status())

@@ -264,6 +264,7 @@ def tournament_command(
 ) -> None:
     """Run strategies against each other over scenarios; results to CSV or Parquet."""
     from accord.cli.main import _user_errors
+    from accord.interrupts import exit_status
     from accord.io.outputs import Outputs
     from accord.tournament import make_plan, read_spec, run_tournament, summarise, write_rows
     from accord.tournament.results import check_results_path
@@ -288,7 +289,7 @@ def tournament_command(
                 f"interrupted: {run.finished} of {run.total} runs finished"
                 + (f"; wrote them to {target}" if run.rows else "; nothing was written")
             )
-            raise typer.Exit(130)
+            raise typer.Exit(exit_status())
 
 
 def _tournament_progress(

@@ -8,6 +8,8 @@ DESIGN §7); locally a :class:`~concurrent.futures.ProcessPoolExecutor` uses eve
 
 Ctrl-C stops cleanly: pending work is cancelled, workers are stopped, and the rows of
 the runs that finished are returned (``interrupted=True``) for the caller to write.
+Inside :func:`accord.interrupts.signals_as_interrupts` (every CLI command) SIGTERM and
+SIGHUP do the same; workers ignore all three and are killed by this process.
 """
 
 from __future__ import annotations
@@ -15,13 +17,13 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
-import signal
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from accord.errors import AccordError
+from accord.interrupts import Interrupted, ignore_in_worker, received, shielded_children
 from accord.simulation.session import simulate
 from accord.tournament.plan import Arena, Cell, Plan
 from accord.tournament.results import Row, rows_of
@@ -110,11 +112,6 @@ def run_tournament(
     return TournamentRun(rows, finished, len(plan.cells), interrupted)
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _context() -> multiprocessing.context.BaseContext:
     """A fork server that has imported accord once (safe with threads, unlike fork, and
     quick to start workers, unlike spawn); spawn where there is no fork server."""
@@ -125,28 +122,59 @@ def _context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def _start_helpers(context: multiprocessing.context.BaseContext) -> None:
+    """Start multiprocessing's resource tracker and fork server with the stop signals
+    blocked, one at a time: the tracker's own start-up unblocks SIGINT and SIGTERM."""
+    from multiprocessing import forkserver, resource_tracker
+
+    with shielded_children():
+        resource_tracker.ensure_running()
+    if context.get_start_method() == "forkserver":
+        with shielded_children():
+            forkserver.ensure_running()
+
+
 def _processes(work: list[Batch], workers: int) -> _Stream:
-    executor = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_context(), initializer=_ignore_interrupts
-    )
     futures: dict[Future[list[Row]], Batch] = {}
     complete = False
+    context = _context()
+    _start_helpers(context)
+    executor: ProcessPoolExecutor | None = None
     try:
-        futures = {executor.submit(run_batch, batch): batch for batch in work}
+        # Helpers and workers leave stop signals to this process; one that arrives
+        # meanwhile is raised as the block ends, inside this try.
+        with shielded_children():
+            executor = ProcessPoolExecutor(
+                max_workers=workers, mp_context=context, initializer=ignore_in_worker
+            )
+            futures = {executor.submit(run_batch, batch): batch for batch in work}
         for future in as_completed(futures):
-            try:
-                rows = future.result()
-            except BrokenProcessPool as error:
-                raise AccordError(f"a worker process stopped unexpectedly ({error})") from None
-            yield futures[future], rows
+            yield futures[future], _rows_of(future)
         complete = True
     finally:  # also on Ctrl-C and on GeneratorExit: stop what is still running
-        if not complete:
-            for future in futures:
-                future.cancel()
-            for process in list(getattr(executor, "_processes", {}).values()):
-                process.terminate()
-        executor.shutdown(wait=True, cancel_futures=True)
+        if executor is not None:
+            _stop(executor, futures, complete)
+
+
+def _rows_of(future: Future[list[Row]]) -> list[Row]:
+    try:
+        return future.result()
+    except BrokenProcessPool as error:
+        signum = received()
+        if signum is not None:  # the stop signal reached the workers first
+            raise Interrupted(signum) from None
+        raise AccordError(f"a worker process stopped unexpectedly ({error})") from None
+
+
+def _stop(
+    executor: ProcessPoolExecutor, futures: dict[Future[list[Row]], Batch], complete: bool
+) -> None:
+    if not complete:
+        for future in futures:
+            future.cancel()
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.kill()  # workers ignore the stop signals (ignore_in_worker)
+    executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _check_address(address: str) -> None:

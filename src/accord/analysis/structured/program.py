@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from accord.errors import AccordError
+from accord.interrupts import received
 
 __all__ = [
     "SOLVER_TOLERANCE",
@@ -51,12 +52,25 @@ SOLVER_TOLERANCE = 1e-9
 INF = math.inf
 
 
-@dataclass
 class Interrupt:
-    """Shared by the solves of one analysis: set once the user pressed Ctrl-C."""
+    """Shared by the solves of one analysis: set once the user pressed Ctrl-C.
 
-    requested: bool = False
-    solves: int = 0
+    Also set, for every analysis of the process, once a stop signal was received inside
+    :func:`accord.interrupts.signals_as_interrupts` (every CLI command): a command that
+    chains several analyses (``amend`` runs ``analyze`` after its own search) stops them
+    all, not only the one the signal happened to interrupt."""
+
+    def __init__(self) -> None:
+        self._requested = False
+        self.solves = 0
+
+    @property
+    def requested(self) -> bool:
+        return self._requested or received() is not None
+
+    @requested.setter
+    def requested(self, value: bool) -> None:
+        self._requested = value
 
 
 @dataclass
