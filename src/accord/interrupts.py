@@ -25,6 +25,7 @@ __all__ = [
     "HANDLED_SIGNALS",
     "Interrupted",
     "exit_status",
+    "first_report",
     "ignore_in_worker",
     "received",
     "shielded_children",
@@ -45,12 +46,22 @@ class Interrupted(KeyboardInterrupt):
         self.signum = signum
 
 
-_state: dict[str, int | None] = {"depth": 0, "received": None}
+_state: dict[str, int | None] = {"depth": 0, "received": None, "reported": 0}
 
 
 def received() -> int | None:
     """The first signal received inside :func:`signals_as_interrupts`, if any."""
     return _state["received"]
+
+
+def first_report() -> bool:
+    """True the first time it is called inside the outermost
+    :func:`signals_as_interrupts` block: a stop is announced once, though a command's
+    own handling and the entry point's may both see it."""
+    if _state["reported"]:
+        return False
+    _state["reported"] = 1
+    return True
 
 
 def exit_status(error: BaseException | None = None) -> int:
@@ -83,6 +94,7 @@ def signals_as_interrupts() -> Iterator[None]:
     previous = {signum: signal.getsignal(signum) for signum in HANDLED_SIGNALS}
     if outermost:
         _state["received"] = None
+        _state["reported"] = 0
     _state["depth"] = (_state["depth"] or 0) + 1
     for signum in HANDLED_SIGNALS:
         signal.signal(signum, _raise_interrupted)

@@ -58,7 +58,9 @@ scenarios:
 def _files(folder: Path) -> None:
     (folder / "big.yaml").write_text(generated_scenario(40, 8), encoding="utf-8")
     (folder / "mid.yaml").write_text(generated_scenario(12, 5), encoding="utf-8")
+    (folder / "wide.yaml").write_text(generated_scenario(200, 10), encoding="utf-8")
     (folder / "big-draft.yaml").write_text(FRAMEWORK.format(scenario="big.yaml"))
+    (folder / "wide-draft.yaml").write_text(FRAMEWORK.format(scenario="wide.yaml"))
     (folder / "mid-draft.yaml").write_text(FRAMEWORK.format(scenario="mid.yaml"))
     rng_rows = "\n".join(
         f"a{i},{1 + (i * 37) % 97},{(i * 53) % 101},{((i * 29) % 10 + 1) / 10}" for i in range(800)
@@ -113,15 +115,16 @@ def test_analyses_stop_with_the_signal_and_write_whole_or_nothing(
     [
         ("SIGHUP", ["simulate", "-s", "all=hardliner", "--rounds", "1000000", "-f", "json"]),
         ("SIGTERM", ["forecast", "actors.csv", "--rounds", "100000", "-f", "json"]),
-        ("SIGINT", ["mediate", "big-draft.yaml", "--rounds", "10000", "-f", "json"]),
+        ("SIGINT", ["mediate", "wide-draft.yaml", "--rounds", "10000", "-f", "json"]),
     ],
 )
 def test_sessions_and_forecasts_stop_with_the_signal(
     tmp_path: Path, name: str, args: list[str]
 ) -> None:
-    code, err = _interrupt([*args, "-o", "out.json"], tmp_path, name, settle=0.5)
+    code, err = _interrupt([*args, "-o", "out.json"], tmp_path, name, settle=0.2)
     assert code == SIGNALS[name], err
     assert "Traceback" not in err
+    assert err.count("interrupted") == 1
     _whole_json_or_nothing(tmp_path / "out.json")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 

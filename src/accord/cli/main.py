@@ -24,7 +24,13 @@ from rich.table import Table
 from accord.analysis.analyze import DEFAULT_MAX_OUTCOMES, analyze
 from accord.analysis.structured.frontier import DEFAULT_FRONTIER_LIMIT
 from accord.errors import AccordError, ScenarioError
-from accord.interrupts import exit_status, received, signal_name, signals_as_interrupts
+from accord.interrupts import (
+    exit_status,
+    first_report,
+    received,
+    signal_name,
+    signals_as_interrupts,
+)
 from accord.io.load import load_scenario
 from accord.io.outputs import Outputs
 from accord.io.scenario_file import dump_scenario, scenario_to_data
@@ -91,7 +97,7 @@ def _user_errors() -> Iterator[None]:
         except AccordError as error:
             _fail(error)
         except KeyboardInterrupt as error:
-            Console(stderr=True).print(f"interrupted ({_stop_name(error)}); nothing was written")
+            _say_stopped(error)
             raise typer.Exit(exit_status(error)) from None
         if received() is not None:  # the command kept partial results and wrote them
             Console(stderr=True).print(
@@ -470,16 +476,18 @@ def main() -> None:
             # starting up or parsing) into exit 130, click into "Aborted!" and 1.
             if received() is None or done.code not in (1, 130):
                 raise
-            _stopped_before_writing()
+            _say_stopped()
+            raise SystemExit(exit_status()) from None
         except (KeyboardInterrupt, Exception):
             # A signal while the commands are being built, or one that broke code not
             # expecting KeyboardInterrupt (an extension module's import turns it into
             # ImportError): still a stop, not a crash.
             if received() is None:
                 raise
-            _stopped_before_writing()
+            _say_stopped()
+            raise SystemExit(exit_status()) from None
 
 
-def _stopped_before_writing() -> NoReturn:
-    Console(stderr=True).print(f"interrupted ({_stop_name(None)}); nothing was written")
-    raise SystemExit(exit_status())
+def _say_stopped(error: BaseException | None = None) -> None:
+    if first_report():
+        Console(stderr=True).print(f"interrupted ({_stop_name(error)}); nothing was written")
