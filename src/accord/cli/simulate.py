@@ -38,7 +38,9 @@ from accord.scenarios import DEFAULT_SCENARIO
 if TYPE_CHECKING:
     from accord.io.outputs import Outputs
     from accord.simulation.results import SessionResult
+    from accord.tournament.plan import Plan
     from accord.tournament.runner import TournamentRun
+    from accord.tournament.store import Manifest
 
 __all__ = ["parse_pairs", "simulate_command", "tournament_command"]
 
@@ -247,7 +249,19 @@ SchedulerOption = Annotated[
     str | None, typer.Option(help="Run on the Dask cluster at this scheduler address.")
 ]
 OnlyOption = Annotated[
-    str | None, typer.Option(help="Replay one cell alone, by its key (see the results).")
+    str | None,
+    typer.Option(
+        help="Replay one cell alone, by its key (see the results) [default output: "
+        "NAME-cell-KEY.csv]."
+    ),
+]
+ResumeOption = Annotated[
+    bool,
+    typer.Option(
+        "--resume",
+        help="Continue an interrupted tournament from its results file: finished runs "
+        "are kept, not run again.",
+    ),
 ]
 SummaryOption = Annotated[
     SummaryFormat, typer.Option("--format", "-f", help="Summary as text or json.")
@@ -260,36 +274,80 @@ def tournament_command(
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     only: OnlyOption = None,
+    resume: ResumeOption = False,
     summary_format: SummaryOption = SummaryFormat.text,
 ) -> None:
     """Run strategies against each other over scenarios; results to CSV or Parquet."""
     from accord.cli.main import _user_errors
     from accord.interrupts import exit_status
     from accord.io.outputs import Outputs
-    from accord.tournament import make_plan, read_spec, run_tournament, summarise, write_rows
+    from accord.tournament import make_plan, read_spec, store, summarise
     from accord.tournament.results import check_results_path
 
     with _user_errors():
+        if resume and only is not None:
+            raise AccordError("--resume continues a whole tournament, --only replays one cell")
         loaded, source_map = read_spec(spec)
-        plan = make_plan(loaded, source_map, spec.parent, name=spec.stem)
-        if only is not None:
-            plan = plan.only(only)
-        target = output or Path(f"{plan.name}-results.csv")
+        whole = make_plan(loaded, source_map, spec.parent, name=spec.stem)
+        plan = whole if only is None else whole.only(only)
+        target = output or store.default_results_path(whole.name, only)
         check_results_path(target)
-        outputs = Outputs(target)  # checked before hours of work, not after
-        progress, update = _tournament_progress(len(plan.cells))
-        with progress or nullcontext():
-            run = run_tournament(plan, workers=workers, scheduler=scheduler, on_rows=update)
-        if run.rows:
-            with outputs, outputs.open(target) as handle:
-                write_rows(run.rows, target, handle)
-        _print_summary(summarise(run.rows), run, target, summary_format)
-        if run.interrupted:
-            Console(stderr=True, highlight=False).print(
-                f"interrupted: {run.finished} of {run.total} runs finished"
-                + (f"; wrote them to {target}" if run.rows else "; nothing was written")
+        Outputs(target, store.manifest_target(target))  # checked before hours of work
+        manifest = store.Manifest(
+            store.fingerprint(loaded, whole), whole.name, len(whole.cells), only
+        )
+        store.refuse_replacing_whole(target, manifest)
+        done = store.finished_runs(target, plan, manifest) if resume else {}
+        if resume and not target.exists():
+            Console(stderr=True, highlight=False, soft_wrap=True).print(
+                f"{target} does not exist yet: no run to keep"
             )
+        run, wrote = _run_and_save(plan, done, target, manifest, workers, scheduler)
+        _print_summary(summarise(run.rows), run, target, summary_format, kept=len(done))
+        if run.interrupted:
+            _report_interruption(run, target, wrote)
             raise typer.Exit(exit_status())
+
+
+def _run_and_save(
+    plan: Plan,
+    done: dict[str, list[dict[str, Any]]],
+    target: Path,
+    manifest: Manifest,
+    workers: int | None,
+    scheduler: str | None,
+) -> tuple[TournamentRun, bool]:
+    """Run the cells of ``plan`` not in ``done`` (checkpointing the results file now and
+    then), write every finished run, and say whether anything was written."""
+    from accord.tournament import run_tournament, store
+
+    todo = store.remaining(plan, done)
+    progress, update = _tournament_progress(len(todo.cells))
+    checkpoint = store.Checkpoint(plan, done, target, manifest)
+
+    def on_rows(rows: Sequence[dict[str, Any]], runs: int) -> None:
+        if update is not None:
+            update(rows, runs)
+        checkpoint(rows, runs)
+
+    with progress or nullcontext():
+        fresh = run_tournament(todo, workers=workers, scheduler=scheduler, on_rows=on_rows)
+    rows = store.merged_rows(plan, done, fresh.rows)
+    if fresh.rows:
+        store.save_results(rows, target, manifest)
+    finished = len(done) + fresh.finished
+    return replace(fresh, rows=rows, finished=finished, total=len(plan.cells)), bool(fresh.rows)
+
+
+def _report_interruption(run: TournamentRun, target: Path, wrote: bool) -> None:
+    if wrote:
+        tail = f"; wrote them to {target} (continue with --resume)"
+    elif run.rows:
+        tail = f"; {target} is unchanged (continue with --resume)"
+    else:
+        tail = "; nothing was written"
+    message = f"interrupted: {run.finished} of {run.total} runs finished{tail}"
+    Console(stderr=True, highlight=False, soft_wrap=True).print(message)
 
 
 def _tournament_progress(
@@ -321,12 +379,17 @@ def _tournament_progress(
 
 
 def _print_summary(
-    summary: list[dict[str, Any]], run: TournamentRun, target: Path, fmt: SummaryFormat
+    summary: list[dict[str, Any]],
+    run: TournamentRun,
+    target: Path,
+    fmt: SummaryFormat,
+    kept: int = 0,
 ) -> None:
     if fmt == SummaryFormat.json:
         data = {
             "runs": run.total,
             "finished": run.finished,
+            "resumed": kept,
             "interrupted": run.interrupted,
             "results": str(target) if run.rows else None,
             "strategies": summary,
@@ -356,5 +419,7 @@ def _print_summary(
         )
     console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 120)
     console.print(table)
+    if kept:
+        console.print(f"Resumed: {kept} finished runs kept from {target}", highlight=False)
     if run.rows:
         console.print(f"Results: {target}", highlight=False)
