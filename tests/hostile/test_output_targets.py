@@ -79,11 +79,17 @@ def _yaml(data: bytes) -> None:
 @dataclass(frozen=True)
 class Command:
     """A command line writing one file: ``args(inputs, target)``; ``suffix`` of the
-    target's name; ``check`` of the bytes written."""
+    target's name; ``check`` of the bytes written; ``beside``: what the command writes
+    beside a regular file it writes (a tournament's results manifest)."""
 
     args: Callable[[Path, Path], list[str]]
     suffix: str
     check: Callable[[bytes], None]
+    beside: tuple[str, ...] = ()
+
+    def files(self, name: str) -> set[str]:
+        """The regular file ``name`` and what the command writes beside it."""
+        return {name, *(name + extra for extra in self.beside)}
 
 
 def _genius_folder(inputs: Path) -> str:
@@ -115,7 +121,10 @@ COMMANDS: dict[str, Command] = {
         lambda i, t: ["simulate", "-r", "20", "-f", "json", "--plot", str(t)], ".png", _png
     ),
     "tournament": Command(
-        lambda i, t: ["tournament", _spec(i), "--workers", "1", "-o", str(t)], ".csv", _csv
+        lambda i, t: ["tournament", _spec(i), "--workers", "1", "-o", str(t)],
+        ".csv",
+        _csv,
+        beside=(".manifest.json",),
     ),
     "forecast": Command(lambda i, t: ["forecast", "-f", "csv", "-o", str(t)], ".csv", _csv),
     "forecast-plot": Command(
@@ -167,7 +176,7 @@ def test_a_new_file_is_written_whole(name: str, folders: tuple[Path, Path]) -> N
     assert code == 0, err
     command.check(target.read_bytes())
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~current_umask()
-    assert listing(out) == {target.name}
+    assert listing(out) == command.files(target.name)
 
 
 def current_umask() -> int:
@@ -189,7 +198,7 @@ def test_an_existing_file_is_replaced_and_keeps_its_permissions(
     assert code == 0, err
     command.check(target.read_bytes())
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
-    assert listing(out) == {target.name}
+    assert listing(out) == command.files(target.name)
 
 
 @PARAMETERS
@@ -231,7 +240,7 @@ def test_a_link_to_a_file_writes_the_file_and_stays_a_link(
     assert code == 0, err
     assert link.is_symlink()
     command.check(real.read_bytes())
-    assert listing(out) == {real.name, link.name}
+    assert listing(out) == {*command.files(real.name), link.name}
 
 
 @PARAMETERS
@@ -244,7 +253,7 @@ def test_a_link_to_nothing_creates_its_target(name: str, folders: tuple[Path, Pa
     assert code == 0, err
     assert link.is_symlink()
     command.check((out / f"created{command.suffix}").read_bytes())
-    assert listing(out) == {link.name, f"created{command.suffix}"}
+    assert listing(out) == {link.name, *command.files(f"created{command.suffix}")}
 
 
 @PARAMETERS

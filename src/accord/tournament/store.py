@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -78,7 +79,10 @@ class Manifest:
 
 
 def manifest_path(results: Path) -> Path:
-    return results.with_name(results.name + ".manifest.json")
+    """Beside the file ``results`` names, after following links (so a link to the
+    results and the file itself share one manifest)."""
+    resolved = Path(os.path.realpath(results))
+    return resolved.with_name(resolved.name + ".manifest.json")
 
 
 def manifest_target(results: Path) -> Path | None:
