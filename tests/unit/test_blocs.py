@@ -19,6 +19,7 @@ from accord import ScenarioError, analyze, load_scenario
 from accord.cli.main import app
 from accord.forecast import forecast, load_forecast_input, table_from_scenario
 from accord.io.scenario_file import parse_scenario, read_scenario_file
+from accord.model.whatif import lift_red_lines
 
 EUROPE = ("germany", "france", "united-kingdom")
 BLOC = "European partners"
@@ -158,6 +159,14 @@ def test_analysis_weights_the_bloc_once() -> None:
     )
     members = analyze(scenario, parties, count_bloc_members=True)
     np.testing.assert_allclose(members.blocs.weights(list(members.parties)), 1.0)
+    lifted, _ = lift_red_lines(scenario, [("russia", 3)])
+    for method in ("enumerate", "structured"):
+        weighted = analyze(lifted, parties, method=method).solutions
+        plain = analyze(lifted, parties, method=method, count_bloc_members=True).solutions
+        assert weighted["nash"] is not None
+        assert plain["nash"] is not None
+        assert "asymmetric" in weighted["nash"].citation
+        assert "asymmetric" not in plain["nash"].citation
 
 
 runner = CliRunner()

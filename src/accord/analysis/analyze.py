@@ -32,7 +32,7 @@ from accord.analysis.results import (
     Trades,
     Zopa,
 )
-from accord.analysis.solutions import CITATIONS, SOLUTION_NAMES, choose_solutions
+from accord.analysis.solutions import SOLUTION_NAMES, choose_solutions, citation
 from accord.analysis.structured.analysis import structured_parts
 from accord.analysis.structured.frontier import DEFAULT_FRONTIER_LIMIT
 from accord.analysis.structured.method import resolve_method
@@ -340,7 +340,8 @@ def _solutions(
             party: utility - float(disagreement[j])
             for j, (party, utility) in enumerate(point.utilities.items())
         }
-        result[name] = Solution(name, point, gains, choice.value, choice.ties, CITATIONS[name])
+        cited = citation(name, weights)
+        result[name] = Solution(name, point, gains, choice.value, choice.ties, cited)
     return result
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "SOLUTION_NAMES",
     "Choice",
     "choose_solutions",
+    "citation",
     "nash_product",
     "weighted_total",
 ]
@@ -50,6 +51,25 @@ CITATIONS = {
     "egalitarian": "Kalai (1977); Rawls (1971): maximise the smallest gain (max-min)",
     "utilitarian": "Harsanyi (1955): maximise the sum of utilities",
 }
+
+WEIGHTED_CITATIONS = {
+    **CITATIONS,
+    "nash": (
+        "Nash (1950), asymmetric (Kalai 1977; Roth 1979): maximise the product of gains, "
+        "each raised to its party's weight (1/k for each of a bloc's k members)"
+    ),
+    "utilitarian": (
+        "Harsanyi (1955): maximise the weighted sum of utilities (1/k for each of a "
+        "bloc's k members)"
+    ),
+}
+
+
+def citation(name: str, weights: FloatArray | None = None) -> str:
+    """The theory behind solution ``name``; the weighted form when a weight is not 1."""
+    weighted = weights is not None and bool(np.any(np.asarray(weights) != 1.0))
+    return (WEIGHTED_CITATIONS if weighted else CITATIONS)[name]
+
 
 _RELATIVE_TIE = 1e-12
 

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from accord.analysis.results import FrontierInfo, OutcomePoint, PartySummary, Solution, Zopa
-from accord.analysis.solutions import CITATIONS, SOLUTION_NAMES
+from accord.analysis.solutions import SOLUTION_NAMES, citation
 from accord.analysis.structured.bargaining import (
     Pick,
     bargaining_solutions,
@@ -262,7 +262,14 @@ def _solutions(run: _Run, picks: dict[str, Pick | None]) -> dict[str, Solution |
             for j, (party, utility) in enumerate(point.utilities.items())
         }
         result[name] = Solution(
-            name, point, gains, pick.value, pick.ties, CITATIONS[name], METHOD, pick.exact
+            name,
+            point,
+            gains,
+            pick.value,
+            pick.ties,
+            citation(name, run.weights),
+            METHOD,
+            pick.exact,
         )
     return result
 
