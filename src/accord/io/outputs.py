@@ -291,16 +291,17 @@ def _temporary_beside(target: OutputTarget) -> tuple[IO[bytes], str]:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     for _ in range(100):
         name = str(target.resolved.parent / f".{target.resolved.name[:200]}.{token_hex(4)}.tmp")
+        _LIVE_TEMPORARIES.add(name)  # before it exists: a signal may come at any moment
         try:
             descriptor = os.open(name, flags, 0o666)
             break
         except FileExistsError:
-            continue
+            _LIVE_TEMPORARIES.discard(name)  # someone else's file: never removed
         except OSError as error:
+            _LIVE_TEMPORARIES.discard(name)
             raise _refuse(target.given, target.resolved, _os_reason(error)) from None
     else:
         raise _refuse(target.given, target.resolved, "no free temporary name beside it")
-    _LIVE_TEMPORARIES.add(name)
     try:
         if target.mode is not None:
             os.fchmod(descriptor, target.mode)
