@@ -6,6 +6,7 @@ The public API, one import path per name::
     scenario = accord.load_scenario("berlin-2025")   # or a YAML file, or a GENIUS folder
     result = accord.analyze(scenario)                 # principals by default
     result.zopa.size, result.solutions["nash"]
+    odds = accord.robustness(scenario, draws=10_000, spread=0.1)  # which conclusions hold
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from accord.io.load import load_scenario
 from accord.io.scenario_file import dump_scenario, parse_scenario
 from accord.model.scenario import Scenario
 from accord.render.json_out import analysis_to_data
+from accord.robustness import Robustness, robustness
 from accord.scenarios import builtin_names
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "OutcomePoint",
     "PartySummary",
     "Problem",
+    "Robustness",
     "Scenario",
     "ScenarioError",
     "Solution",
@@ -54,6 +57,7 @@ __all__ = [
     "load_scenario",
     "pareto_mask",
     "parse_scenario",
+    "robustness",
 ]
 
 __version__ = "0.1.0"

@@ -17,6 +17,7 @@ def test_top_level_namespace() -> None:
         "OutcomePoint",
         "PartySummary",
         "Problem",
+        "Robustness",
         "Scenario",
         "ScenarioError",
         "Solution",
@@ -31,6 +32,7 @@ def test_top_level_namespace() -> None:
         "load_scenario",
         "pareto_mask",
         "parse_scenario",
+        "robustness",
     }
     assert set(accord.__all__) == expected
     for name in accord.__all__:

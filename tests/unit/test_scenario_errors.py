@@ -521,6 +521,82 @@ CASES = [
         path="channels.evidence[0].source",
         hint="did you mean 'memo'?",
     ),
+    # --- uncertain inputs (issue 14) ----------------------------------------------
+    Case(
+        "range-does-not-contain-value",
+        mutate("        tolls: 3\n", "        ‸tolls: {value: 3, range: [1, 2]}\n"),
+        "range [1, 2] does not contain the value 3",
+        path="parties[0].preferences.salience.tolls",
+    ),
+    Case(
+        "range-written-backwards",
+        mutate("          mid: 0.5\n", "          ‸mid: {value: 0.5, range: [0.6, 0.4]}\n"),
+        "range [0.6, 0.4] must be written [low, high]",
+        path="parties[0].preferences.values.tolls.mid",
+    ),
+    Case(
+        "range-outside-value-bounds",
+        mutate("          mid: 0.5\n", "          mid: {value: 0.5, ‸range: [0.2, 1.2]}\n"),
+        "range [0.2, 1.2] reaches outside the value's bounds [0, 1]",
+        path="parties[0].preferences.values.tolls.mid.range",
+    ),
+    Case(
+        "range-outside-salience-bounds",
+        mutate("        tolls: 3\n", "        tolls: {value: 3, ‸range: [-1, 4]}\n"),
+        "range [-1, 4] reaches outside the salience's bounds [0, ∞]",
+        path="parties[0].preferences.salience.tolls.range",
+    ),
+    Case(
+        "interaction-range-outside-bounds",
+        mutate("          value: 0.1\n", "          value: 0.1\n          ‸range: [-0.5, 1.5]\n"),
+        "range [-0.5, 1.5] reaches outside the interaction's bounds [-1, 1]",
+        path="parties[0].preferences.interactions[0].range",
+    ),
+    Case(
+        "capability-range-outside-bounds",
+        mutate("    capability: 0.6\n", "    capability: {value: 0.6, ‸range: [0.5, 2]}\n"),
+        "range [0.5, 2] reaches outside the capability's bounds [0, 1]",
+        path="parties[0].capability.range",
+    ),
+    Case(
+        "reservation-range-not-numbers",
+        mutate("        value: 0.3\n", "        value: 0.3\n        range: [0.2, ‸high]\n"),
+        "number",
+        path="parties[0].preferences.reservation.range[1]",
+    ),
+    Case(
+        "distribution-unknown",
+        mutate(
+            "        value: 0.3\n",
+            "        value: 0.3\n        range: [0.2, 0.4]\n        ‸distribution: normal\n",
+        ),
+        "'uniform' or 'triangular'",
+        path="parties[0].preferences.reservation.distribution",
+    ),
+    Case(
+        "distribution-without-range",
+        mutate("        tolls: 3\n", "        ‸tolls: {value: 3, distribution: triangular}\n"),
+        "a distribution needs a `range`",
+        path="parties[0].preferences.salience.tolls",
+    ),
+    Case(
+        "red-line-holds-zero",
+        mutate(
+            "          reason: Tolls would ruin shippers\n",
+            "          reason: Tolls would ruin shippers\n          ‸holds: 0\n",
+        ),
+        "greater than 0",
+        path="parties[0].preferences.red_lines[0].holds",
+    ),
+    Case(
+        "red-line-holds-above-one",
+        mutate(
+            "          reason: Tolls would ruin shippers\n",
+            "          reason: Tolls would ruin shippers\n          ‸holds: 1.5\n",
+        ),
+        "less than or equal to 1",
+        path="parties[0].preferences.red_lines[0].holds",
+    ),
 ]
 
 

@@ -455,6 +455,15 @@ def _register_forecast_command() -> None:
 _register_forecast_command()
 
 
+def _register_robustness_command() -> None:
+    from accord.cli.robustness import robustness_command
+
+    app.command("robustness")(robustness_command)
+
+
+_register_robustness_command()
+
+
 def main() -> None:
     """Console-script entry point: a closed pipe on standard output ends quietly with
     status 141, any other failure to write it with one line and status 1

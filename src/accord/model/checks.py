@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from accord.errors import Path, Problem
 from accord.model.scenario import Citation, Party, Scenario
+from accord.model.uncertainty import check_ranges
 from accord.model.walk import walk
 
 __all__ = ["check_scenario", "suggest"]
@@ -67,6 +68,7 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
     if scenario.reference is not None:
         problems += _check_outcome(scenario.reference.outcome, ("reference", "outcome"), options)
     problems += _check_blocs(scenario)
+    problems += check_ranges(scenario)
     for citation, path in _citations(scenario):
         if citation.source not in source_ids:
             problems.append(_unknown("source", citation.source, source_ids, (*path, "source")))

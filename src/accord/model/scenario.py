@@ -29,6 +29,7 @@ from pydantic import (
     Field,
     StringConstraints,
     model_serializer,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -38,6 +39,7 @@ __all__ = [
     "Channels",
     "Citation",
     "Condition",
+    "Distribution",
     "Estimate",
     "Evidenced",
     "FrozenModel",
@@ -52,6 +54,7 @@ __all__ = [
     "Role",
     "Scenario",
     "Source",
+    "Uncertain",
     "UtilitySettings",
 ]
 
@@ -99,6 +102,58 @@ class Evidenced(FrozenModel):
     )
 
 
+class Distribution(StrEnum):
+    """How an uncertain number is drawn from its range (``accord robustness``)."""
+
+    UNIFORM = "uniform"
+    TRIANGULAR = "triangular"
+
+
+Bound = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class Uncertain(Evidenced):
+    """A number that may carry the range of readings it could take.
+
+    ``value`` stays the point estimate every command uses; ``range`` (``[low, high]``,
+    containing ``value``) and ``distribution`` (uniform on the range, or triangular
+    with its mode at ``value``) are read only by ``accord robustness`` (Monte Carlo
+    over the readings, as in SMAA, Lahdelma & Salminen 2001).
+    """
+
+    value: float = Field(allow_inf_nan=False)
+    range: tuple[Bound, Bound] | None = Field(
+        default=None, description="The readings this number could take, as [low, high]."
+    )
+    distribution: Distribution = Field(
+        default=Distribution.UNIFORM,
+        description="uniform on the range, or triangular with its mode at `value`.",
+    )
+
+    @model_validator(mode="after")
+    def _range_contains_value(self) -> Uncertain:
+        if self.range is None:
+            if self.distribution != Distribution.UNIFORM:
+                raise PydanticCustomError(
+                    "distribution_without_range", "a distribution needs a `range`"
+                )
+            return self
+        low, high = self.range
+        if low > high:
+            raise PydanticCustomError(
+                "range_order",
+                "range [{low}, {high}] must be written [low, high]",
+                {"low": f"{low:g}", "high": f"{high:g}"},
+            )
+        if not low <= self.value <= high:
+            raise PydanticCustomError(
+                "range_value",
+                "range [{low}, {high}] does not contain the value {value}",
+                {"low": f"{low:g}", "high": f"{high:g}", "value": f"{self.value:g}"},
+            )
+        return self
+
+
 def _coerce_estimate(value: Any) -> Any:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return {"value": value}
@@ -108,14 +163,13 @@ def _coerce_estimate(value: Any) -> Any:
     raise PydanticCustomError("number_type", "expected a number, or a mapping with a `value`")
 
 
-class Estimate(Evidenced):
-    """A number with its provenance. In files a bare number is shorthand for ``{value: x}``."""
-
-    value: float = Field(allow_inf_nan=False)
+class Estimate(Uncertain):
+    """A number with its provenance (and perhaps its range). In files a bare number is
+    shorthand for ``{value: x}``."""
 
     @model_serializer(mode="wrap")
     def _serialise(self, handler: Any) -> Any:
-        if not self.evidence and self.assumed is None:
+        if not self.evidence and self.assumed is None and self.range is None:
             return self.value
         return handler(self)
 
@@ -182,7 +236,7 @@ class Issue(Evidenced):
         return tuple(option.id for option in self.options)
 
 
-class Interaction(Evidenced):
+class Interaction(Uncertain):
     """Extra value (positive or negative) when a combination of options occurs together."""
 
     when: Condition
@@ -195,12 +249,19 @@ class RedLine(Evidenced):
 
     when: Condition
     reason: Text
+    holds: float = Field(
+        default=1.0,
+        gt=0.0,
+        le=1.0,
+        allow_inf_nan=False,
+        description="Probability that the red line is absolute (a demand may be an "
+        "opening position); read by `accord robustness`.",
+    )
 
 
-class Reservation(Evidenced):
+class Reservation(Uncertain):
     """The value of no agreement (the BATNA), on the party's utility scale."""
 
-    value: float = Field(allow_inf_nan=False)
     label: Text = "No agreement"
 
 

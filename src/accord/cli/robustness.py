@@ -1,0 +1,95 @@
+"""``accord robustness``: which conclusions survive the guesses (issue 14)."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from accord.cli.main import OutputFormat, ScenarioArg, _split, _stdout, _user_errors
+from accord.errors import AccordError
+from accord.io.load import load_scenario
+from accord.io.outputs import Outputs
+from accord.render.json_text import to_json
+from accord.render.markdown import report_to_markdown
+from accord.render.text import print_report
+
+__all__ = ["robustness_command"]
+
+
+def robustness_command(
+    scenario: ScenarioArg = None,
+    draws: Annotated[int, typer.Option(min=1, help="Monte Carlo draws.")] = 10_000,
+    seed: Annotated[int, typer.Option(min=0, help="Seed: the same seed, the same numbers.")] = 0,
+    spread: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            help="Give every salience, option value and reservation without a range the "
+            "range value ± SPREAD (clipped to its bounds).",
+        ),
+    ] = 0.0,
+    parties: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated party ids to analyse, or 'all' [default: principals]"),
+    ] = None,
+    lift: Annotated[
+        list[str] | None,
+        typer.Option(help="What if: without red line N of PARTY, as PARTY:N (repeatable)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Spread the draws over the Dask cluster at this address.")
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(help="Also draw a tornado chart and the solution shares (.svg or .png)."),
+    ] = None,
+) -> None:
+    """Monte Carlo over the uncertain numbers: which conclusions hold, which are near calls."""
+    from accord.render.robustness_out import robustness_report, robustness_to_data
+    from accord.render.robustness_plot import plot_robustness
+    from accord.robustness import robustness
+
+    with _user_errors(), Outputs(output, plot) as outputs:
+        if plot is not None and plot.suffix.lower() not in (".svg", ".png"):
+            raise AccordError(f"--plot {plot}: the file name must end in .svg or .png")
+        loaded = load_scenario(scenario)
+        chosen = _split(parties, "--parties")
+        if chosen == ["all"]:
+            chosen = [p.id for p in loaded.parties if p.preferences is not None]
+        result = robustness(
+            loaded,
+            chosen,
+            draws=draws,
+            seed=seed,
+            spread=spread,
+            lift=lift or [],
+            scheduler=scheduler,
+        )
+        if output_format == OutputFormat.json:
+            text = to_json(robustness_to_data(result)) + "\n"
+        elif output_format == OutputFormat.markdown:
+            text = report_to_markdown(robustness_report(result))
+        else:
+            console = (
+                _stdout() if output is None else Console(record=True, width=120, file=io.StringIO())
+            )
+            print_report(robustness_report(result), console)
+            text = "" if output is None else console.export_text()
+        if plot is not None:
+            with outputs.open(plot) as handle:
+                plot_robustness(result, handle, plot.suffix)
+        if output is not None:
+            outputs.write_text(output, text)
+        elif text:
+            sys.stdout.write(text)
