@@ -25,11 +25,16 @@ from accord.robustness import robustness
 from accord.robustness.inputs import with_spread
 
 
-def _point_answers(scenario: Scenario, lift: list[str] | None = None) -> dict[str, Any]:
+def _point_answers(
+    scenario: Scenario,
+    lift: list[str] | None = None,
+    parties: list[str] | None = None,
+    count_bloc_members: bool = False,
+) -> dict[str, Any]:
     from accord.model.whatif import parse_lift
 
     lifted, _ = lift_red_lines(scenario, [parse_lift(x) for x in lift or []])
-    result = analyze(lifted, method="enumerate")
+    result = analyze(lifted, parties, method="enumerate", count_bloc_members=count_bloc_members)
     return {
         "zone": result.zopa.size > 0,
         "solutions": {
@@ -38,11 +43,24 @@ def _point_answers(scenario: Scenario, lift: list[str] | None = None) -> dict[st
     }
 
 
-@pytest.mark.parametrize("lift", [[], ["russia:3"]])
-def test_without_ranges_robustness_reproduces_analyze(lift: list[str]) -> None:
+EUROPE = ["ukraine", "russia", "germany", "france", "united-kingdom"]
+
+
+@pytest.mark.parametrize(
+    ("lift", "parties", "members"),
+    [
+        ([], None, False),
+        (["russia:3"], None, False),
+        (["russia:3"], EUROPE, False),  # a bloc of three counted once: weights 1/3
+        (["russia:3"], EUROPE, True),
+    ],
+)
+def test_without_ranges_robustness_reproduces_analyze(
+    lift: list[str], parties: list[str] | None, members: bool
+) -> None:
     scenario = load_scenario("berlin-2025")
-    expected = _point_answers(scenario, lift)
-    result = robustness(scenario, draws=7, seed=3, lift=lift)
+    expected = _point_answers(scenario, lift, parties, members)
+    result = robustness(scenario, parties, draws=7, seed=3, lift=lift, count_bloc_members=members)
     assert result.zone_nonempty == (1.0 if expected["zone"] else 0.0)
     for name, outcome in expected["solutions"].items():
         shares = result.solutions[name]
@@ -141,8 +159,8 @@ def _with_value(scenario: Scenario, path: str, value: float) -> Scenario:
     return Scenario.model_validate(data)
 
 
-def _verdict(scenario: Scenario, verdict: str) -> object:
-    answers = _point_answers(scenario)
+def _verdict(scenario: Scenario, verdict: str, parties: list[str] | None = None) -> object:
+    answers = _point_answers(scenario, parties=parties)
     return answers["zone"] if verdict == "zone_nonempty" else answers["solutions"]["nash"]
 
 
@@ -175,6 +193,24 @@ def test_stability_intervals_equal_brute_force_thresholds(scenario: Scenario, rn
                 assert _verdict(_with_value(scenario, entry.path, outside), entry.verdict) != (
                     at_point
                 ), (entry, outside)
+
+
+def test_weighted_nash_intervals_equal_brute_force_thresholds() -> None:
+    """Blocs counted once (asymmetric Nash product): the thresholds stay exact."""
+    berlin, _ = lift_red_lines(load_scenario("berlin-2025"), [("russia", 3)])
+    result = robustness(with_spread(berlin, 0.1), EUROPE, draws=1)
+    nash = [s for s in result.stability if s.verdict == "nash"]
+    bounded = [s for s in nash if s.low is not None and s.high is not None][:4]
+    assert len(bounded) == 4
+    at_point = _verdict(berlin, "nash", EUROPE)
+    for entry in bounded:
+        for bound, outward in ((entry.low, -1.0), (entry.high, 1.0)):
+            assert bound is not None
+            step = 1e-6 * max(1.0, abs(bound))
+            inside = _with_value(berlin, entry.path, bound - outward * step)
+            outside = _with_value(berlin, entry.path, bound + outward * step)
+            assert _verdict(inside, "nash", EUROPE) == at_point
+            assert _verdict(outside, "nash", EUROPE) != at_point
 
 
 def test_spread_is_clipped_to_each_numbers_bounds() -> None:

@@ -41,6 +41,10 @@ def robustness_command(
         list[str] | None,
         typer.Option(help="What if: without red line N of PARTY, as PARTY:N (repeatable)."),
     ] = None,
+    count_bloc_members: Annotated[
+        bool,
+        typer.Option(help="Weigh every member of a bloc as a party (default: a bloc counts once)."),
+    ] = False,
     scheduler: Annotated[
         str | None, typer.Option(help="Spread the draws over the Dask cluster at this address.")
     ] = None,
@@ -75,6 +79,7 @@ def robustness_command(
             spread=spread,
             lift=lift or [],
             scheduler=scheduler,
+            count_bloc_members=count_bloc_members,
         )
         if output_format == OutputFormat.json:
             text = to_json(robustness_to_data(result)) + "\n"

@@ -46,14 +46,18 @@ class Space:
     chosen: IntArray  # analysed parties (rows of the compiled model)
     line_owner: FloatArray  # (lines, chosen parties): 1.0 for the line's party
     cap: float | None
+    weights: FloatArray  # per chosen party: 1/k for a member of a bloc of k counted once
 
     @property
     def size(self) -> int:
         return int(self.options.shape[0])
 
 
-def enumerate_space(model: CompiledModel, chosen: Sequence[int]) -> Space:
-    """Enumerate ``model``'s outcomes once (call only for spaces that fit in memory)."""
+def enumerate_space(
+    model: CompiledModel, chosen: Sequence[int], weights: FloatArray | None = None
+) -> Space:
+    """Enumerate ``model``'s outcomes once (call only for spaces that fit in memory);
+    ``weights`` weigh the chosen parties in the solutions (:mod:`accord.analysis.blocs`)."""
     options = model.decode(np.arange(model.n_outcomes, dtype=np.int64))
     column = {party: j for j, party in enumerate(chosen)}
     owner = np.zeros((len(model.red_lines), len(chosen)))
@@ -67,6 +71,7 @@ def enumerate_space(model: CompiledModel, chosen: Sequence[int]) -> Space:
         chosen=np.asarray(chosen, dtype=np.int64),
         line_owner=owner,
         cap=model.cap,
+        weights=np.ones(len(chosen)) if weights is None else np.asarray(weights, dtype=float),
     )
 
 
@@ -152,7 +157,7 @@ def tally_chunk(
     ok_all: BoolArray = np.all(acceptable(layout, space, theta, holds, values), axis=1)
     reservations = theta[:, layout.reservation[space.chosen]]
     gains = np.maximum(values - reservations[:, :, None], 0.0)
-    winners = choose(gains, ok_all)
+    winners = choose(gains, ok_all, space.weights)
     solutions = np.zeros((len(SOLUTION_NAMES), space.size), dtype=np.int64)
     for row, chosen in enumerate(winners):
         solutions[row] = np.bincount(chosen[chosen >= 0], minlength=space.size)
@@ -179,14 +184,20 @@ def pareto_counts(values: FloatArray, packages: IntArray) -> IntArray:
     return counts
 
 
-def choose(gains: FloatArray, ok: BoolArray) -> list[IntArray]:
-    """Per solution concept, the outcome chosen in each draw (−1 where the zone is empty)."""
+def choose(gains: FloatArray, ok: BoolArray, weights: FloatArray) -> list[IntArray]:
+    """Per solution concept, the outcome chosen in each draw (−1 where the zone is empty),
+    as :func:`accord.analysis.solutions.choose_solutions` chooses: ``gains`` is
+    ``(draws, parties, outcomes)``, ``weights`` the parties' weights (asymmetric Nash
+    product and weighted total for blocs counted once)."""
     masked = np.where(ok[:, None, :], gains, 0.0)
     ideal = masked.max(axis=2, keepdims=True)
     span = np.where(ideal > 1e-12, ideal, 1.0)
     shares = np.where(ideal > 1e-12, gains / span, 1.0)
-    total = gains.sum(axis=1)
-    criteria = (gains.prod(axis=1), shares.min(axis=1), gains.min(axis=1), total)
+    unit = bool(np.all(weights == 1.0))
+    w = weights[None, :, None]
+    total = gains.sum(axis=1) if unit else (gains * w).sum(axis=1)
+    nash = gains.prod(axis=1) if unit else (gains**w).prod(axis=1)
+    criteria = (nash, shares.min(axis=1), gains.min(axis=1), total)
     return [_best(criterion, total, ok) for criterion in criteria]
 
 

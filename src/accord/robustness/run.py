@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from accord.analysis.analyze import AnalysisError, _choose_parties
+from accord.analysis.blocs import bloc_count
 from accord.analysis.solutions import SOLUTION_NAMES
 from accord.engine.compiled import CompiledModel, compile_scenario
 from accord.model.scenario import Scenario
@@ -45,10 +46,12 @@ def robustness(
     lift: Sequence[str] = (),
     scheduler: str | None = None,
     progress: Progress | None = None,
+    count_bloc_members: bool = False,
 ) -> Robustness:
     """Monte Carlo over ``scenario``'s uncertain numbers (ranges, ``holds``, ``spread``).
 
-    ``parties`` and ``lift`` (``"PARTY:N"``) are as in :func:`accord.analyze`; the same
+    ``parties``, ``lift`` (``"PARTY:N"``) and ``count_bloc_members`` are as in
+    :func:`accord.analyze`; the same
     ``seed`` gives the same answer locally and on the Dask cluster at ``scheduler``.
     """
     if draws < 1:
@@ -64,7 +67,9 @@ def robustness(
             f"most {MAX_OUTCOMES:,}"
         )
     layout = build_layout(lifted, model.party_ids)
-    space = enumerate_space(model, chosen)
+    ids = [model.party_ids[p] for p in chosen]
+    weights = bloc_count(lifted, ids, count_bloc_members).weights(ids)
+    space = enumerate_space(model, chosen, weights)
     tally = run_draws(layout, space, draws, seed, scheduler=scheduler, progress=progress)
     top = _top_packages(tally)
     pareto = run_draws(layout, space, draws, seed, top, scheduler).pareto if top.size else None

@@ -55,7 +55,7 @@ def point_state(layout: Layout, space: Space) -> PointState:
     ok = acceptable(layout, space, theta, holds, values)
     reservations = theta[0, layout.reservation[space.chosen]]
     gains = np.maximum(values - reservations[None, :, None], 0.0)
-    nash = int(choose(gains, np.all(ok, axis=1))[0][0])
+    nash = int(choose(gains, np.all(ok, axis=1), space.weights)[0][0])
     return PointState(values[0], ok[0], reservations, nash, layout.point)
 
 
@@ -81,7 +81,9 @@ def stability_intervals(
         low, high = _zone_interval(alpha[candidates], beta[candidates], number.value, zone)
         yield _stability(number, "zone_nonempty", low, high, space, "exists" if zone else "empty")
         if state.nash >= 0:
-            low, high = _nash_interval(state, row, alpha, beta, candidates, number.value)
+            low, high = _nash_interval(
+                state, row, alpha, beta, candidates, number.value, space.weights
+            )
             yield _stability(number, "nash", low, high, space, describe(state.nash))
 
 
@@ -168,11 +170,16 @@ def _nash_interval(
     beta: FloatArray,
     candidates: BoolArray,
     x0: float,
+    weights: FloatArray,
 ) -> tuple[float, float]:
     """Around ``x0``, where the Nash package stays the Nash package: every other
-    candidate's line ``g_o·(α_o + β_o·x)`` stays below its own, which stays ≥ 0."""
+    candidate's line ``g_o·(α_o + β_o·x)`` stays below its own, which stays ≥ 0.
+
+    With weights (asymmetric Nash), ``Π_q gain_q^{w_q}`` is compared through its
+    ``1/w_owner`` power, which keeps the order and makes the owner's factor affine."""
     gains = np.maximum(state.values - state.reservations[:, None], 0.0)
-    others = np.prod(np.delete(gains, row, axis=0), axis=0)
+    rest = np.delete(gains, row, axis=0) ** np.delete(weights, row)[:, None]
+    others = np.prod(rest, axis=0) ** (1.0 / weights[row])
     star = state.nash
     rows = candidates.copy()
     rows[star] = False
