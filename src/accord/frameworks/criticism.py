@@ -59,6 +59,7 @@ class CriticismMediator:
     ) -> None:
         self._names = party_ids
         self._options = option_ids
+        self.radix = tuple(len(options) for options in option_ids)
         self.principals = principals
         self._turn = 0
         self._served = dict.fromkeys(principals, -1)

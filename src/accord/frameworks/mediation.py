@@ -92,43 +92,49 @@ def mediate_text(
     informed mediator uses no randomness).
     """
     delegations = {p: Delegation(model, p) for p in principals}
-    blind: CriticismMediator | None = None
+    mediator: _FullInformation | CriticismMediator
     if knows_preferences:
-        informed = _FullInformation(model, principals)
-        row = informed.complete(settled)
-        changes = tuple(
-            Change(i, None, int(row[i]), (), _INFORMED_FILL)
-            for i in range(len(row))
-            if i not in settled
-        )
-        revise = informed.revise
+        mediator = _FullInformation(model, principals)
     else:
-        blind = CriticismMediator(model.party_ids, model.option_ids, principals)
-        blind.start_rotation(int(rng.integers(len(principals))))
-        favourites = {
-            p: {i: d.preferred(i) for i in range(len(model.radix))} for p, d in delegations.items()
-        }
-        row, changes = blind.complete(settled, favourites)
-        revise = blind.revise
+        mediator = CriticismMediator(model.party_ids, model.option_ids, principals)
+        mediator.start_rotation(int(rng.integers(len(principals))))
+    row, changes = _first_draft(mediator, settled, delegations)
     drafts: list[MediationDraft] = []
     reason = f"stopped at the round limit ({rounds} revisions)"
     for number in range(rounds + 1):
         answers = {p: d.answer(row) for p, d in delegations.items()}
         criticism = {p: d.criticise(row) for p, d in delegations.items()}
         drafts.append(MediationDraft(number, row, changes, answers, criticism))
-        if blind is not None:
-            blind.circulated(row)
+        if isinstance(mediator, CriticismMediator):
+            mediator.circulated(row)
             if all(a.accepts for a in answers.values()):
                 reason = f"every principal accepts draft {number}"
                 break
         if number == rounds:
             break
-        revision = revise(row, answers, criticism, number)
+        revision = mediator.revise(row, answers, criticism, number)
         if isinstance(revision, str):
             reason = revision
             break
         row, changes = revision
     return MediationResult(tuple(drafts), reason, knows_preferences, tuple(principals))
+
+
+def _first_draft(
+    mediator: _FullInformation | CriticismMediator,
+    settled: dict[int, int],
+    delegations: Mapping[int, Delegation],
+) -> tuple[IntArray, tuple[Change, ...]]:
+    """The draft as given, its open issues filled by the mediator (each fill explained)."""
+    if isinstance(mediator, CriticismMediator):
+        n_issues = len(mediator.radix)
+        favourites = {
+            p: {i: d.preferred(i) for i in range(n_issues)} for p, d in delegations.items()
+        }
+        return mediator.complete(settled, favourites)
+    row = mediator.complete(settled)
+    fills = (i for i in range(len(row)) if i not in settled)
+    return row, tuple(Change(i, None, int(row[i]), (), _INFORMED_FILL) for i in fills)
 
 
 class _FullInformation:
