@@ -15,7 +15,12 @@ questions, from its own utility function, red lines and reservation value only:
 
 Both answers are invariant under any positive affine rescaling of the delegation's
 utilities (with its reservation value): nothing in them can be compared across
-delegations, which is the point of the procedure.
+delegations, which is the point of the procedure. For that, the delegation ranks its
+requests treating two utilities as equal within a tolerance relative to its own utility
+range (the analysis' tie tolerance, :data:`~accord.analysis.pareto.TIE_TOLERANCE`,
+times the range). Its yes or no uses the analysis' own test (at least its reservation
+value less that tolerance), so that "every principal accepts" means what the zone of
+agreement means everywhere else in accord.
 """
 
 from __future__ import annotations
@@ -66,6 +71,10 @@ class Delegation:
         self._model = model
         self.party = party
         self._lines = [line for line in model.red_lines if line.party == party]
+        span = sum(float(t[party].max() - t[party].min()) for t in model.tables) + sum(
+            abs(term.value) for term in model.interactions if term.party == party
+        )
+        self._tol = _TOL * span
 
     def _utility(self, rows: IntArray) -> npt.NDArray[np.float64]:
         return np.asarray(self._model.utilities(rows, [self.party])[:, 0])
@@ -101,21 +110,26 @@ class Delegation:
         utility, crossed = self._utility(batch), self._crossed(batch)
         here_u = float(self._utility(row[None, :])[0])
         here_crossed = int(self._crossed(row[None, :])[0])
-        better = (crossed < here_crossed) | ((crossed == here_crossed) & (utility > here_u + _TOL))
+        better = (crossed < here_crossed) | (
+            (crossed == here_crossed) & (utility > here_u + self._tol)
+        )
         wanted = [(int(crossed[n]), float(utility[n]), keys[n]) for n in np.flatnonzero(better)]
-        wanted.sort(key=functools.cmp_to_key(_rank))
+        wanted.sort(key=functools.cmp_to_key(functools.partial(_rank, tolerance=self._tol)))
         return tuple(Request(self.party, i, o, u - here_u) for _, u, (i, o) in wanted)
 
     def preferred(self, issue: int) -> int:
         """Its favourite option on ``issue`` by its own value for the option (first on ties)."""
         values = self._model.tables[issue][self.party]
-        return int(np.flatnonzero(values >= values.max() - _TOL)[0])
+        return int(np.flatnonzero(values >= values.max() - self._tol)[0])
 
 
-def _rank(a: tuple[int, float, tuple[int, int]], b: tuple[int, float, tuple[int, int]]) -> int:
+_Candidate = tuple[int, float, tuple[int, int]]
+
+
+def _rank(a: _Candidate, b: _Candidate, tolerance: float) -> int:
     """Fewer red lines crossed, then higher utility (equal within the tolerance), then order."""
     if a[0] != b[0]:
         return -1 if a[0] < b[0] else 1
-    if abs(a[1] - b[1]) > _TOL:
+    if abs(a[1] - b[1]) > tolerance:
         return -1 if a[1] > b[1] else 1
     return -1 if a[2] < b[2] else (1 if a[2] > b[2] else 0)
