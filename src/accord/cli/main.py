@@ -464,6 +464,17 @@ def _register_robustness_command() -> None:
 _register_robustness_command()
 
 
+def _register_service_commands() -> None:
+    from accord.cli import service
+
+    app.command("serve")(service.serve_command)
+    app.add_typer(service.mediators_app, name="mediators")
+    app.add_typer(service.audit_app, name="audit")
+
+
+_register_service_commands()
+
+
 def main() -> None:
     """Console-script entry point: a closed pipe on standard output ends quietly with
     status 141, any other failure to write it with one line and status 1

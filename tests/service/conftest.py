@@ -1,0 +1,124 @@
+"""Service test fixtures: every service test runs on SQLite and on PostgreSQL.
+
+The PostgreSQL server comes from ``ACCORD_TEST_POSTGRES_URL`` (``.ci/run`` starts one);
+each test gets a fresh database on it. Without the variable the PostgreSQL tests skip
+with a reason, except under ``CI=true``, where they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+POSTGRES_ENV = "ACCORD_TEST_POSTGRES_URL"
+HARBOUR = (Path(__file__).parent / "harbour.yaml").read_text()
+
+
+def _postgres_server() -> str:
+    url = os.environ.get(POSTGRES_ENV)
+    if url:
+        return url
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true but {POSTGRES_ENV} is not set: .ci/run must start PostgreSQL")
+    pytest.skip(f"no PostgreSQL server: set {POSTGRES_ENV}=postgresql://USER@HOST:PORT/postgres")
+
+
+def _fresh_postgres(server: str) -> Iterator[str]:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from accord.service.database import normalise_url
+
+    name = f"accord_test_{secrets.token_hex(6)}"
+    admin = create_engine(normalise_url(server), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database of each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'service.db'}"
+        return
+    yield from _fresh_postgres(_postgres_server())
+
+
+@dataclass
+class Service:
+    """An app over a migrated database, with a test client and one mediator."""
+
+    client: Any
+    database: Any
+    vault: Any
+    mediator: str
+    url: str
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def call(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return self.client.request(method, path, headers=headers, **kwargs)
+
+    def open_case(self, scenario: str = HARBOUR, title: str = "Harbour") -> str:
+        response = self.call(
+            "POST", "/api/cases", self.mediator, json={"title": title, "scenario": scenario}
+        )
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
+    def invite(self, case: str, party: str) -> str:
+        response = self.call(
+            "POST", f"/api/cases/{case}/invitations", self.mediator, json={"party": party}
+        )
+        assert response.status_code == 201, response.text
+        return str(response.json()["token"])
+
+
+@pytest.fixture
+def service(database_url: str) -> Iterator[Service]:
+    from cryptography.fernet import Fernet
+    from fastapi.testclient import TestClient
+
+    from accord.service.accounts import add_mediator
+    from accord.service.app import create_app
+    from accord.service.database import Database, migrate
+    from accord.service.vault import Vault
+
+    database = Database(database_url)
+    migrate(database)
+    vault = Vault(Fernet.generate_key())
+    mediator = add_mediator(database, "mia", "correct horse")
+    with TestClient(create_app(database, vault, max_body=256 * 1024)) as client:
+        yield Service(client, database, vault, mediator, database_url)
+    database.dispose()
+
+
+NORTH_PRIVATE = {
+    "salience": {"fees": 0.7, "berths": 0.3},
+    "values": {
+        "fees": {"low": 1.0, "mid": 0.4123, "high": 0.0},
+        "berths": {"two": 0.0, "four": 0.6789, "six": 1.0},
+    },
+    "red_lines": [{"when": {"fees": "high"}, "reason": "North's secret red line on fees"}],
+    "reservation": {"value": 0.2468, "label": "North's secret fallback"},
+}
+SOUTH_PRIVATE = {
+    "salience": {"fees": 0.4, "berths": 0.6},
+    "values": {
+        "fees": {"low": 0.0, "mid": 0.5791, "high": 1.0},
+        "berths": {"two": 1.0, "four": 0.3579, "six": 0.0},
+    },
+    "reservation": {"value": 0.1357, "label": "South's secret fallback"},
+}
