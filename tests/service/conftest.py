@@ -10,14 +10,12 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
+from servicekit import Service
 
 POSTGRES_ENV = "ACCORD_TEST_POSTGRES_URL"
-HARBOUR = (Path(__file__).parent / "harbour.yaml").read_text()
 
 
 def _postgres_server() -> str:
@@ -56,36 +54,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     yield from _fresh_postgres(_postgres_server())
 
 
-@dataclass
-class Service:
-    """An app over a migrated database, with a test client and one mediator."""
-
-    client: Any
-    database: Any
-    vault: Any
-    mediator: str
-    url: str
-    tokens: dict[str, str] = field(default_factory=dict)
-
-    def call(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> Any:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return self.client.request(method, path, headers=headers, **kwargs)
-
-    def open_case(self, scenario: str = HARBOUR, title: str = "Harbour") -> str:
-        response = self.call(
-            "POST", "/api/cases", self.mediator, json={"title": title, "scenario": scenario}
-        )
-        assert response.status_code == 201, response.text
-        return str(response.json()["id"])
-
-    def invite(self, case: str, party: str) -> str:
-        response = self.call(
-            "POST", f"/api/cases/{case}/invitations", self.mediator, json={"party": party}
-        )
-        assert response.status_code == 201, response.text
-        return str(response.json()["token"])
-
-
 @pytest.fixture
 def service(database_url: str) -> Iterator[Service]:
     from cryptography.fernet import Fernet
@@ -103,22 +71,3 @@ def service(database_url: str) -> Iterator[Service]:
     with TestClient(create_app(database, vault, max_body=256 * 1024)) as client:
         yield Service(client, database, vault, mediator, database_url)
     database.dispose()
-
-
-NORTH_PRIVATE = {
-    "salience": {"fees": 0.7, "berths": 0.3},
-    "values": {
-        "fees": {"low": 1.0, "mid": 0.4123, "high": 0.0},
-        "berths": {"two": 0.0, "four": 0.6789, "six": 1.0},
-    },
-    "red_lines": [{"when": {"fees": "high"}, "reason": "North's secret red line on fees"}],
-    "reservation": {"value": 0.2468, "label": "North's secret fallback"},
-}
-SOUTH_PRIVATE = {
-    "salience": {"fees": 0.4, "berths": 0.6},
-    "values": {
-        "fees": {"low": 0.0, "mid": 0.5791, "high": 1.0},
-        "berths": {"two": 1.0, "four": 0.3579, "six": 0.0},
-    },
-    "reservation": {"value": 0.1357, "label": "South's secret fallback"},
-}

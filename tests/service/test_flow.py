@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.service.conftest import NORTH_PRIVATE, SOUTH_PRIVATE, Service
+from servicekit import NORTH_PRIVATE, SOUTH_PRIVATE, Service
 
 
 def test_case_from_opening_to_agreement(service: Service) -> None:

@@ -19,10 +19,6 @@ __all__ = ["MAX_BODY_BYTES", "BodyLimit"]
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
 
-class _BodyTooLargeError(Exception):
-    pass
-
-
 class BodyLimit:
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
         self.app = app
@@ -37,27 +33,24 @@ class BodyLimit:
             await self._refuse(send)
             return
         seen = 0
-        started = False
+        refused = False
 
         async def counting_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _BodyTooLargeError
+                if seen > self.limit and not refused:
+                    refused = True
+                    await self._refuse(send)
+                    return {"type": "http.disconnect"}  # the route stops reading here
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        async def guarded_send(message: Message) -> None:
+            if not refused:  # after a refusal the app's own answer is dropped
+                await send(message)
 
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _BodyTooLargeError:
-            if not started:
-                await self._refuse(send)
+        await self.app(scope, counting_receive, guarded_send)
 
     async def _refuse(self, send: Send) -> None:
         mib = self.limit / 2**20

@@ -142,10 +142,10 @@ def respond(
     case_id: str, number: int, body: ResponseIn, caller: CallerDep, context: ContextDep
 ) -> dict[str, Any]:
     """A delegation's answer: accept or not, and criticism in order of importance."""
-    if caller.party is None:
-        raise ApiError(403, "only a delegation answers a draft")
     with context.database.write() as session:
         case = access.visible_case(session, caller, case_id, lock=True)
+        if caller.party is None:
+            raise ApiError(403, "only a delegation answers a draft")
         casework.draft_or_404(session, case.id, number)
         casework.require_open(case)
         _check_criticism(casework.public_of(case), body)
