@@ -18,7 +18,7 @@ from servicekit import Service
 POSTGRES_ENV = "ACCORD_TEST_POSTGRES_URL"
 
 
-def _postgres_server() -> str:
+def postgres_server() -> str:
     url = os.environ.get(POSTGRES_ENV)
     if url:
         return url
@@ -27,7 +27,7 @@ def _postgres_server() -> str:
     pytest.skip(f"no PostgreSQL server: set {POSTGRES_ENV}=postgresql://USER@HOST:PORT/postgres")
 
 
-def _fresh_postgres(server: str) -> Iterator[str]:
+def fresh_postgres(server: str) -> Iterator[str]:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
@@ -51,7 +51,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'service.db'}"
         return
-    yield from _fresh_postgres(_postgres_server())
+    yield from fresh_postgres(postgres_server())
 
 
 @pytest.fixture

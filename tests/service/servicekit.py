@@ -56,3 +56,73 @@ SOUTH_PRIVATE = {
     },
     "reservation": {"value": 0.1357, "label": "South's secret fallback"},
 }
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class RunningServer:
+    """``accord serve`` in a subprocess on 127.0.0.1 (the real uvicorn stack)."""
+
+    def __init__(self, database_url: str, workdir: Path, key: str) -> None:
+        import os
+        import sys
+
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = (workdir / f"server-{self.port}.log").open("wb")
+        command = [
+            sys.executable,
+            "-c",
+            "from accord.cli.main import main; main()",
+            "serve",
+            "--db",
+            database_url,
+            "--port",
+            str(self.port),
+        ]
+        env = {**os.environ, "ACCORD_SERVICE_KEY": key}
+        import subprocess
+
+        self.process = subprocess.Popen(
+            command, cwd=workdir, env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+        self._wait()
+
+    def _wait(self) -> None:
+        import time
+
+        import httpx
+
+        for _ in range(600):
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}")
+            try:
+                if httpx.get(self.base + "/api/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("server did not start in 30 s")
+
+    def kill(self) -> None:
+        import signal
+
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+        self.log.close()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except Exception:
+                self.kill()
+        self.log.close()
