@@ -11,13 +11,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from conftest import fresh_postgres, postgres_server
 from fastapi.testclient import TestClient
 from servicekit import NORTH_PRIVATE, Service
 from sqlalchemy.engine import make_url
 
 from accord.service.app import create_app
 from accord.service.database import Database, migrate
+from conftest import fresh_postgres, postgres_server
 
 PG_BIN = Path(os.environ.get("ACCORD_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
