@@ -49,7 +49,9 @@ def prepared(database_url: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
         server.stop()
 
 
-def _submit(base: str, case: str, party: str, token: str, n: int) -> tuple[str, int, str] | None:
+def _submit(
+    base: str, case: str, party: str, token: str, n: int, failures: list[int]
+) -> tuple[str, int, str] | None:
     prefs = NORTH_PRIVATE if party == "north" else SOUTH_PRIVATE
     label = f"burst write {n}"
     body = {**prefs, "reservation": {"value": 0.2, "label": label}}
@@ -62,7 +64,8 @@ def _submit(base: str, case: str, party: str, token: str, n: int) -> tuple[str, 
         )
     except httpx.HTTPError:
         return None  # not acknowledged: the server died first
-    assert response.status_code < 500, response.text
+    if response.status_code >= 500:
+        failures.append(response.status_code)
     return (party, int(response.json()["version"]), label) if response.status_code == 200 else None
 
 
@@ -71,11 +74,12 @@ def test_sigkill_during_concurrent_writes_loses_no_acknowledged_write(
 ) -> None:
     server, case, tokens = prepared["server"], prepared["case"], prepared["tokens"]
     acknowledged: list[tuple[str, int, str]] = []
+    failures: list[int] = []
     enough = threading.Event()
 
     def write(n: int) -> None:
         party = ("north", "south")[n % 2]
-        result = _submit(server.base, case, party, tokens[party], n)
+        result = _submit(server.base, case, party, tokens[party], n, failures)
         if result is not None:
             acknowledged.append(result)
             if len(acknowledged) >= 15:
@@ -87,6 +91,7 @@ def test_sigkill_during_concurrent_writes_loses_no_acknowledged_write(
         enough.wait(timeout=120)
         server.kill()  # mid-burst: writes are in flight
     assert len(acknowledged) >= 15
+    assert not failures, failures
     restarted = RunningServer(prepared["url"], prepared["dir"], prepared["key"])
     try:
         for party in ("north", "south"):

@@ -7,6 +7,7 @@ they decrypt only what the caller's route needs and never log a payload.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select
@@ -33,7 +34,13 @@ __all__ = [
 
 
 def public_of(case: Case) -> Scenario:
-    return Scenario.model_validate_json(case.scenario)
+    return _parse_public(case.scenario)
+
+
+@lru_cache(maxsize=64)
+def _parse_public(text: str) -> Scenario:
+    """Parsed once per process: a case's public structure never changes (and is frozen)."""
+    return Scenario.model_validate_json(text)
 
 
 def party_or_404(case: Case, party: str) -> Party:

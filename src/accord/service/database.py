@@ -10,8 +10,9 @@ that changes anything is one transaction, so a write is either all there or abse
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,7 @@ class Database:
         else:
             self.engine = create_engine(self.url, pool_size=20, max_overflow=20, pool_pre_ping=True)
         self._writer = self.engine.execution_options(accord_write=True)
+        self._sqlite_writer = threading.Lock()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -90,8 +92,17 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+        """One transaction: committed when the block ends, rolled back on any error.
+
+        On SQLite the threads of one process queue on a lock first: only one writer at a
+        time can hold the database anyway, and SQLite's own busy handler makes waiters
+        sleep in growing steps, which wastes most of the time under contention.
+        """
+        with (
+            self._sqlite_writer if self.is_sqlite else nullcontext(),
+            Session(self._writer, expire_on_commit=False) as session,
+            session.begin(),
+        ):
             yield session
 
     def dispose(self) -> None:
