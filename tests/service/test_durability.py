@@ -104,6 +104,10 @@ def test_sigkill_during_concurrent_writes_loses_no_acknowledged_write(
             }
             assert {a for a in acknowledged if a[0] == party} <= found
             assert [v["version"] for v in stored] == list(range(1, len(stored) + 1))
+        logged = b"".join(p.read_bytes() for p in prepared["dir"].glob("server-*.log"))
+        assert b"PUT /api/cases/" in logged  # the access log is there, and holds no secret
+        for secret in [*tokens.values(), *(label for _, _, label in acknowledged)]:
+            assert secret.encode() not in logged
         verdict = httpx.get(
             f"{restarted.base}/api/cases/{case}/audit/verify",
             headers={"Authorization": f"Bearer {tokens['north']}"},
