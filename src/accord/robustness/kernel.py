@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from accord.analysis.pareto import TIE_TOLERANCE
+from accord.analysis.pareto import TIE_TOLERANCE, pareto_mask
 from accord.analysis.solutions import SOLUTION_NAMES
 from accord.engine.compiled import CompiledModel
 from accord.robustness.inputs import Layout
@@ -198,22 +198,35 @@ def choose(gains: FloatArray, ok: BoolArray, weights: FloatArray) -> list[IntArr
     total = gains.sum(axis=1) if unit else (gains * w).sum(axis=1)
     nash = gains.prod(axis=1) if unit else (gains**w).prod(axis=1)
     criteria = (nash, shares.min(axis=1), gains.min(axis=1), total)
-    return [_best(criterion, total, ok) for criterion in criteria]
+    return [_best(criterion, total, ok, gains) for criterion in criteria]
 
 
-def _best(values: FloatArray, secondary: FloatArray, ok: BoolArray) -> IntArray:
+def _best(values: FloatArray, secondary: FloatArray, ok: BoolArray, gains: FloatArray) -> IntArray:
     """The lowest-numbered outcome among the best (then the largest total gain), per draw."""
     with np.errstate(invalid="ignore"):  # draws without a zone compare −∞ with −∞
-        return _best_rows(values, secondary, ok)
+        return _best_rows(values, secondary, ok, gains)
 
 
-def _best_rows(values: FloatArray, secondary: FloatArray, ok: BoolArray) -> IntArray:
+def _best_rows(
+    values: FloatArray, secondary: FloatArray, ok: BoolArray, gains: FloatArray
+) -> IntArray:
     values = np.where(ok, values, -np.inf)
     top = values.max(axis=1, keepdims=True)
     tied = ok & (values >= top - _RELATIVE_TIE * np.maximum(1.0, np.abs(top)))
+    _drop_dominated(tied, gains)
     second = np.where(tied, secondary, -np.inf)
     best = second.max(axis=1, keepdims=True)
     rows = tied & (second >= best - _RELATIVE_TIE * np.maximum(1.0, best))
     chosen: IntArray = np.argmax(rows, axis=1).astype(np.int64)
     chosen[~np.any(ok, axis=1)] = -1
     return chosen
+
+
+def _drop_dominated(tied: BoolArray, gains: FloatArray) -> None:
+    """Analysis chooses among the Pareto frontier of the acceptable outcomes (within
+    ``TIE_TOLERANCE``); an outcome tied on a criterion up to rounding may be dominated.
+    Only draws with several tied outcomes (degenerate ties) need this, one at a time."""
+    for draw in np.flatnonzero(tied.sum(axis=1) > 1):
+        rows = np.flatnonzero(tied[draw])
+        keep = pareto_mask(gains[draw][:, rows].T)
+        tied[draw, rows[~keep]] = False
