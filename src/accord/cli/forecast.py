@@ -20,6 +20,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from accord.cli.numbers import MAX_SEED, finite
+from accord.forecast.run import MAX_ROUNDS
 from accord.scenarios import DEFAULT_SCENARIO
 
 __all__ = ["forecast_command"]
@@ -50,7 +52,9 @@ def forecast_command(
     model: Annotated[
         ForecastModel, typer.Option("--model", "-m", help="eu (expected utility) or exchange.")
     ] = ForecastModel.eu,
-    rounds: Annotated[int, typer.Option("--rounds", "-r", min=0, max=100_000)] = 10,
+    rounds: Annotated[
+        int, typer.Option("--rounds", "-r", min=0, max=MAX_ROUNDS, help="Rounds.")
+    ] = 10,
     variant: Annotated[
         str | None,
         typer.Option(
@@ -58,18 +62,32 @@ def forecast_command(
             "equal-gain (default), rex."
         ),
     ] = None,
-    seed: Annotated[int | None, typer.Option(help="Seed of every random draw.")] = None,
-    q: Annotated[float, typer.Option("--q", help="eu: weight Q of the status quo.")] = 1.0,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=MAX_SEED,
+            help="Seed of every random draw [default: drawn, and reported in the output].",
+        ),
+    ] = None,
+    q: Annotated[
+        float,
+        typer.Option(
+            "--q", min=0.0, max=1.0, callback=finite, help="eu: weight Q of the status quo."
+        ),
+    ] = 1.0,
     shocks: Annotated[
         float,
         typer.Option(
             min=0.0,
             max=1.0,
+            callback=finite,
             help="eu: chance per actor and round that its salience is redrawn (BDM 2002).",
         ),
     ] = 0.0,
     p: Annotated[
-        float | None, typer.Option("--p", help="exchange, rex: randomisation p in (0, 1].")
+        float | None,
+        typer.Option("--p", callback=finite, help="exchange, rex: randomisation p in (0, 1]."),
     ] = None,
     random_ties: Annotated[
         bool, typer.Option("--random-ties", help="exchange: coin flip between equal gains.")
@@ -106,7 +124,8 @@ def forecast_command(
     from accord.render.text import print_report
 
     with _user_errors(), Outputs(output, plot) as outputs:
-        table = load_forecast_input(source or DEFAULT_SCENARIO, count_bloc_members)
+        with _reading(source or DEFAULT_SCENARIO):
+            table = load_forecast_input(source or DEFAULT_SCENARIO, count_bloc_members)
         with _progress() as update:
             result = forecast(
                 table,
@@ -141,6 +160,17 @@ def forecast_command(
             outputs.write_text(output, text)
         elif text:
             sys.stdout.write(text)
+
+
+@contextmanager
+def _reading(source: str) -> Iterator[None]:
+    """A spinner on stderr while the input is read (a file of 100,000 rows takes
+    seconds), when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    with Console(stderr=True).status(f"reading {source}", spinner="dots"):
+        yield
 
 
 @contextmanager

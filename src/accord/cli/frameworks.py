@@ -18,6 +18,7 @@ from accord.cli.main import (
     _stdout,
     _user_errors,
 )
+from accord.cli.numbers import MAX_SEED
 from accord.engine.compiled import compile_scenario
 from accord.errors import AccordError
 from accord.frameworks.amend import amend_framework
@@ -159,7 +160,7 @@ def review_command(
 def amend_command(
     framework: FrameworkArg,
     lift: LiftOption = None,
-    limit: Annotated[int, typer.Option(min=1, help="How many amendments to show.")] = 5,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many amendments to show.")] = 5,
     method: Annotated[
         MethodChoice, typer.Option(help="auto, enumerate, or structured (MIP, any size).")
     ] = MethodChoice.auto,
@@ -189,13 +190,17 @@ def mediate_command(
     rounds: Annotated[
         int,
         typer.Option(
-            min=1, max=10_000, help="At most this many revisions (drafts after the first)."
+            min=1,
+            max=10_000,
+            help="At most this many revisions (drafts after the first).",
         ),
     ] = 30,
     seed: Annotated[
         int,
         typer.Option(
-            help="Seed: where the criticism-only mediator's rotation among the delegations starts."
+            min=0,
+            max=MAX_SEED,
+            help="Seed: where the criticism-only mediator's rotation among the delegations starts.",
         ),
     ] = 0,
     informed: Annotated[

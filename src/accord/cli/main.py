@@ -56,6 +56,9 @@ import_app = typer.Typer(help="Import negotiation domains from other tools.", no
 app.add_typer(import_app, name="import")
 
 EXIT_INVALID = 2
+MAX_OUTCOMES_FLAG = 10**12
+"""--max-outcomes above this could not be enumerated in any memory."""
+MAX_FRONTIER_LIMIT = 10**8
 
 
 class OutputFormat(StrEnum):
@@ -193,6 +196,7 @@ def analyze_command(
         int,
         typer.Option(
             min=1,
+            max=MAX_OUTCOMES_FLAG,
             help="Enumerate at most this many outcomes (--method auto uses the structured "
             "solvers beyond; --method enumerate refuses).",
         ),
@@ -208,6 +212,7 @@ def analyze_command(
         int,
         typer.Option(
             min=1,
+            max=MAX_FRONTIER_LIMIT,
             help="Structured method: partial packages kept per step before a frontier of "
             "three or more parties is approximated (quality reported).",
         ),

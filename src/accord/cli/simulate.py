@@ -31,7 +31,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from accord.cli.numbers import MAX_SEED, MAX_WORKERS
 from accord.errors import AccordError
+from accord.protocols.spec import MAX_ROUNDS
 from accord.render.json_text import to_json
 from accord.scenarios import DEFAULT_SCENARIO
 
@@ -103,8 +105,13 @@ StrategyOption = Annotated[
         "tit-for-tat, hardliner, principled, random [default: all=boulware]",
     ),
 ]
-RoundsOption = Annotated[int, typer.Option("--rounds", "-r", min=1, help="Deadline in rounds.")]
-SeedOption = Annotated[int, typer.Option(min=0, help="Seed: the same seed gives the same run.")]
+RoundsOption = Annotated[
+    int,
+    typer.Option("--rounds", "-r", min=1, max=MAX_ROUNDS, help="Deadline in rounds."),
+]
+SeedOption = Annotated[
+    int, typer.Option(min=0, max=MAX_SEED, help="Seed: the same seed gives the same run.")
+]
 PartiesOption = Annotated[
     str | None,
     typer.Option(help="Negotiating parties in turn order, as A,B,... [default: principals]"),
@@ -141,7 +148,8 @@ PlotOption = Annotated[
     Path | None, typer.Option(help="Also write a PNG of utilities over the rounds.")
 ]
 TraceLimitOption = Annotated[
-    int, typer.Option(min=1, help="Text format: show the first and last N events.")
+    int,
+    typer.Option(min=1, max=MAX_ROUNDS, help="Text format: show the first and last N events."),
 ]
 
 
@@ -243,7 +251,11 @@ ResultsOption = Annotated[
 ]
 WorkersOption = Annotated[
     int | None,
-    typer.Option(min=1, help="Local worker processes [default: every core; 1: in-process]"),
+    typer.Option(
+        min=1,
+        max=MAX_WORKERS,
+        help="Local worker processes [default: every core; 1: in-process]",
+    ),
 ]
 SchedulerOption = Annotated[
     str | None, typer.Option(help="Run on the Dask cluster at this scheduler address.")

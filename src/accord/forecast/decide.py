@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from accord.forecast.data import StakeholderTable
 from accord.forecast.located import (
+    MAX_ROWS,
     Cell,
     Field,
     Problems,
     build_table,
     check_range,
+    check_row_count,
     parse_number,
     split_fields,
 )
@@ -71,20 +73,38 @@ def parse_decide(text: str, name: str = "<decide>") -> StakeholderTable:
             _scale_point(problems, row, line, issues, scale, comma)
         elif tag == "#D":
             data_rows.append((line, row))
+        elif not tag.startswith("#/"):
+            problems.add(_not_understood(tag, delimiter), line, row[0].column)
+    if len(data_rows) > MAX_ROWS:
+        check_row_count(problems, len(data_rows), data_rows[MAX_ROWS][0])
     cells: dict[tuple[str, str], Cell] = {}
+    known = (set(actors), set(issues))
     for line, row in data_rows:
-        _decide_cell(problems, row, line, actors, issues, cells, comma)
+        _decide_cell(problems, row, line, known, cells, comma)
     if not data_rows and not problems.items:
         problems.add("no #D data rows (expected '#D;actor;issue;position;salience;power')")
     problems.raise_if_any()
-    used_actors = [a for a in actors if any(k[0] == a for k in cells)]
-    used_issues = [i for i in issues if any(k[1] == i for k in cells)]
+    with_rows = {actor for actor, _ in cells}, {issue for _, issue in cells}
+    used_actors = [a for a in actors if a in with_rows[0]]
+    used_issues = [i for i in issues if i in with_rows[1]]
     dropped = [a for a in actors if a not in used_actors] + [
         i for i in issues if i not in used_issues
     ]
     notes = (f"left out (no #D rows with salience > 0): {', '.join(dropped)}",) if dropped else ()
     bounds = {i: (min(v), max(v), 0) for i, v in scale.items() if len(v) >= 2 and max(v) > min(v)}
     return build_table(problems, used_actors, used_issues, cells, bounds, notes)
+
+
+def _not_understood(tag: str, delimiter: str) -> str:
+    """The problem with a line that is no Decide row (it is reported, never skipped)."""
+    shown = tag if len(tag) <= 30 else tag[:30] + "…"
+    for known in DECIDE_TAGS[:4]:
+        if tag.startswith(known) and len(tag) > 2:
+            return (
+                f"{known} row separated by {tag[2]!r}, but this file's rows are separated "
+                f"by {delimiter!r} (as on its first row): {shown!r}"
+            )
+    return f"line not understood: {shown!r} (expected a row beginning #A, #P, #M, #D or #/)"
 
 
 def _declare(problems: Problems, row: list[Field], line: int, names: list[str], what: str) -> None:
@@ -122,11 +142,11 @@ def _decide_cell(
     problems: Problems,
     row: list[Field],
     line: int,
-    actors: list[str],
-    issues: list[str],
+    known: tuple[set[str], set[str]],
     cells: dict[tuple[str, str], Cell],
     comma: bool,
 ) -> None:
+    actors, issues = known
     if len(row) < 6:
         problems.add("#D row: expected '#D;actor;issue;position;salience;power'", line, None)
         return

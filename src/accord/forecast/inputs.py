@@ -27,11 +27,13 @@ from accord.errors import Location, Problem, ScenarioError
 from accord.forecast.data import StakeholderTable
 from accord.forecast.decide import is_decide_text, parse_decide
 from accord.forecast.located import (
+    MAX_ROWS,
     Cell,
     Field,
     Problems,
     build_table,
     check_range,
+    check_row_count,
     column_of,
     parse_number,
     split_fields,
@@ -39,6 +41,7 @@ from accord.forecast.located import (
 
 __all__ = [
     "MAX_INPUT_BYTES",
+    "MAX_ROWS",
     "is_decide_text",
     "parse_decide",
     "parse_stakeholder_csv",
@@ -47,6 +50,7 @@ __all__ = [
 
 MAX_INPUT_BYTES = 32 * 1024 * 1024
 """Stakeholder files larger than this are refused (real ones are a few kB)."""
+
 
 _SINGLE = ("actor", "capability", "position", "salience")
 _MULTI = ("actor", "issue", "position", "salience", "power")
@@ -115,6 +119,7 @@ def parse_stakeholder_csv(text: str, name: str = "<csv>") -> StakeholderTable:
     if len(lines) == 1:
         problems.add("no data rows after the header", header_line)
         problems.raise_if_any()
+    check_row_count(problems, len(lines) - 1, lines[min(MAX_ROWS + 1, len(lines) - 1)][0])
     index = {c: columns.index(c) for c in columns}
     rows = [(number, split_fields(line, delimiter)) for number, line in lines[1:]]
     if layout is _SINGLE:
@@ -133,6 +138,7 @@ def _single_issue(
     problems: Problems, rows: list[tuple[int, list[Field]]], index: dict[str, int]
 ) -> StakeholderTable:
     actors: list[str] = []
+    seen: set[str] = set()
     values: list[tuple[float, float, float]] = []
     for line, row in rows:
         actor = _actor(problems, row, index["actor"], line)
@@ -143,7 +149,7 @@ def _single_issue(
         c = check_range(
             problems, c, "capability", line, column_of(row, index["capability"]), 0.0, None
         )
-        if actor is not None and actor in actors:
+        if actor is not None and actor in seen:
             problems.add(f"actor {actor!r} appears twice", line, column_of(row, index["actor"]))
         elif None not in (actor, x, s, c):
             assert actor is not None
@@ -151,6 +157,7 @@ def _single_issue(
             assert s is not None
             assert c is not None
             actors.append(actor)
+            seen.add(actor)
             values.append((x, s, c))
     problems.raise_if_any()
     data = np.array(values)
@@ -167,8 +174,6 @@ def _multi_issue(
 ) -> StakeholderTable:
     cells: dict[tuple[str, str], Cell] = {}
     bounds: dict[str, tuple[float, float, int]] = {}
-    actors: list[str] = []
-    issues: list[str] = []
     has_bounds = "issue_lower" in index and "issue_upper" in index
     for line, row in rows:
         actor = _actor(problems, row, index["actor"], line)
@@ -197,9 +202,9 @@ def _multi_issue(
             )
             continue
         cells[actor, issue] = Cell(x, s, c, line, column_of(row, index["position"]))
-        actors += [] if actor in actors else [actor]
-        issues += [] if issue in issues else [issue]
     problems.raise_if_any()
+    actors = list(dict.fromkeys(actor for actor, _ in cells))  # first appearance order
+    issues = list(dict.fromkeys(issue for _, issue in cells))
     return build_table(problems, actors, issues, cells, bounds)
 
 

@@ -14,17 +14,28 @@ from accord.errors import Location, Problem, ScenarioError
 from accord.forecast.data import StakeholderTable
 
 __all__ = [
+    "MAX_MAGNITUDE",
+    "MAX_ROWS",
     "Cell",
     "Field",
     "Problems",
     "build_table",
     "check_range",
+    "check_row_count",
     "column_of",
     "parse_number",
     "split_fields",
 ]
 
 MAX_PROBLEMS = 50
+MAX_ROWS = 100_000
+"""Most data rows of a stakeholder file (actors x issues): beyond the size either model
+can run (:data:`accord.forecast.run.MAX_EU_ACTORS`, ``MAX_EXCHANGE_PAIRS``), refused
+before they are parsed (reading 100,000 rows takes a few seconds)."""
+MAX_MAGNITUDE = 1e12
+"""Largest magnitude of any number in a stakeholder file: positions, capabilities and
+issue bounds beyond it would overflow the models' differences and products (the range
+of positions ±1e308 is infinite). Real data are scales of 0..100 or a few thousand."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +108,24 @@ def parse_number(
     if not math.isfinite(value):
         problems.add(f"{what}: expected a finite number, found {field.text!r}", line, field.column)
         return None
+    if abs(value) > MAX_MAGNITUDE:
+        problems.add(
+            f"{what}: {value:g} is beyond the limit of ±{MAX_MAGNITUDE:g}", line, field.column
+        )
+        return None
     return value
+
+
+def check_row_count(problems: Problems, rows: int, line: int) -> None:
+    """Refuse more than :data:`MAX_ROWS` data rows before parsing them; ``line`` is the
+    first row too many."""
+    if rows > MAX_ROWS:
+        problems.add(
+            f"{rows:,} data rows; stakeholder files are limited to {MAX_ROWS:,} "
+            "(actors x issues: more than either forecast model can run)",
+            line,
+        )
+        problems.raise_if_any()
 
 
 def check_range(
@@ -142,14 +170,18 @@ def build_table(
     shape = (len(actors), len(issues))
     x, s, c = np.full(shape, np.nan), np.zeros(shape), np.zeros(shape)
     lower, upper = np.zeros(len(issues)), np.zeros(len(issues))
+    row_of = {actor: a for a, actor in enumerate(actors)}
+    column_of_issue = {issue: d for d, issue in enumerate(issues)}
+    positions: list[list[float]] = [[] for _ in issues]
+    for (_, issue), cell in cells.items():
+        positions[column_of_issue[issue]].append(cell.x)
     for d, issue in enumerate(issues):
-        values = [cell.x for (_, i), cell in cells.items() if i == issue]
         if issue in bounds:
             lower[d], upper[d] = bounds[issue][:2]
         else:
-            lower[d], upper[d] = min(0.0, *values), max(100.0, *values)
+            lower[d], upper[d] = min(0.0, *positions[d]), max(100.0, *positions[d])
     for (actor, issue), cell in cells.items():
-        a, d = actors.index(actor), issues.index(issue)
+        a, d = row_of[actor], column_of_issue[issue]
         if not lower[d] <= cell.x <= upper[d]:
             problems.add(
                 f"position {cell.x:g} of {actor!r} lies outside issue {issue!r}'s "

@@ -243,10 +243,29 @@ class _Converter:
     def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
         if node.tag not in _SAFE_SCALAR_TAGS:
             raise self._fail(node, f"tag {node.tag!r} is not allowed", path)
-        value = self.scalars.construct_object(node, deep=True)
+        try:
+            value = self.scalars.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.constructor.ConstructorError) as error:
+            raise self._scalar_refused(node, path, error) from None
         if isinstance(value, dt.date | dt.datetime):
             return value.isoformat()
         return value
+
+    def _scalar_refused(self, node: yaml.ScalarNode, path: Path, error: Exception) -> ScenarioError:
+        """A scalar YAML resolves to a type it cannot build: an integer beyond Python's
+        4,300-digit conversion limit, a timestamp that is no date (``2025-13-45``)."""
+        text = node.value if len(node.value) <= 40 else node.value[:20] + "…"
+        if node.tag == "tag:yaml.org,2002:int":
+            digits = sum(ch.isdigit() for ch in node.value)
+            message = f"integer of {digits:,} digits is too large"
+            hint = "numbers in accord files are at most a few digits long"
+        elif node.tag == "tag:yaml.org,2002:timestamp":
+            message = f"{text!r} is not a valid date ({error})"
+            hint = "write dates as YYYY-MM-DD, or quote the value to keep it as text"
+        else:
+            message = f"cannot read {text!r} ({error})"
+            hint = None
+        return self._fail(node, message, path, hint)
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
         if node.tag != _MAP_TAG:

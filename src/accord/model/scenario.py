@@ -75,6 +75,12 @@ Id = Annotated[
 ]
 Text = Annotated[str, StringConstraints(max_length=20_000)]
 
+MAX_NUMBER = 1e6
+"""Largest magnitude of any number in a scenario (weights, values, capabilities,
+reservation values, the cap). Utilities are sums of weights times values in [0, 1];
+bounding each number keeps every sum, product and square the analyses form finite
+(docs/limits.md)."""
+
 
 class FrozenModel(BaseModel):
     """Immutable, and strict about keys: an unknown key is a mistake, not an extension."""
@@ -109,7 +115,7 @@ class Distribution(StrEnum):
     TRIANGULAR = "triangular"
 
 
-Bound = Annotated[float, Field(allow_inf_nan=False)]
+Bound = Annotated[float, Field(allow_inf_nan=False, ge=-MAX_NUMBER, le=MAX_NUMBER)]
 
 
 class Uncertain(Evidenced):
@@ -121,7 +127,7 @@ class Uncertain(Evidenced):
     over the readings, as in SMAA, Lahdelma & Salminen 2001).
     """
 
-    value: float = Field(allow_inf_nan=False)
+    value: float = Field(allow_inf_nan=False, ge=-MAX_NUMBER, le=MAX_NUMBER)
     range: tuple[Bound, Bound] | None = Field(
         default=None, description="The readings this number could take, as [low, high]."
     )
@@ -346,6 +352,8 @@ class UtilitySettings(FrozenModel):
     cap: float | None = Field(
         default=None,
         allow_inf_nan=False,
+        ge=-MAX_NUMBER,
+        le=MAX_NUMBER,
         description="Clamp utilities above this (GENIUS clamps at 1).",
     )
 

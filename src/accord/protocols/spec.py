@@ -35,9 +35,23 @@ import numpy.typing as npt
 
 from accord.errors import AccordError
 
-__all__ = ["ALL", "DEFAULT_ROUNDS", "Pressure", "SessionSpec", "SimulationError"]
+__all__ = [
+    "ALL",
+    "DEFAULT_ROUNDS",
+    "MAX_RATE",
+    "MAX_ROUNDS",
+    "Pressure",
+    "SessionSpec",
+    "SimulationError",
+]
 
 DEFAULT_ROUNDS = 100
+MAX_ROUNDS = 1_000_000
+"""The longest deadline a session (or a tournament's) may have."""
+MAX_RATE = 1e6
+"""Largest magnitude of a delay cost or reservation drift per round: utilities are sums
+of weights times values in [0, 1], so a rate far beyond is a typing mistake, and
+``rate x rounds`` stays finite."""
 ALL = "all"
 """The key that sets a rate (or a strategy) for every negotiator not named."""
 
@@ -67,14 +81,18 @@ class SessionSpec:
 
     def check(self, known: Sequence[str]) -> None:
         """Raise :class:`SimulationError` for a bad deadline, party or rate."""
-        if self.rounds < 1:
-            raise SimulationError(f"rounds must be at least 1, found {self.rounds}")
+        if isinstance(self.rounds, bool) or not 1 <= self.rounds <= MAX_ROUNDS:
+            raise SimulationError(f"rounds must be in 1..{MAX_ROUNDS:,}, found {self.rounds}")
         for flag, rates in self.settings().items():
             for party, value in rates.items():
                 if party != ALL and party not in known:
                     raise SimulationError(_unknown_party(flag, party, known))
                 if not math.isfinite(value):
                     raise SimulationError(f"{flag} {party}: expected a finite number")
+                if abs(value) > MAX_RATE:
+                    raise SimulationError(
+                        f"{flag} {party}: {value:g} is beyond the limit of ±{MAX_RATE:g} per round"
+                    )
         for party, value in self.discount.items():
             if not 0.0 < value <= 1.0:
                 raise SimulationError(f"discount {party}: expected a number in (0, 1]")

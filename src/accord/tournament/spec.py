@@ -32,10 +32,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from accord.errors import Location, Problem, ScenarioError
 from accord.io.scenario_file import validate_document
 from accord.io.yaml_source import MAX_FILE_BYTES, SourceMap, decode_text, parse_yaml
+from accord.protocols.spec import MAX_RATE, MAX_ROUNDS
 
 __all__ = ["ScenarioEntry", "TimeSettings", "TournamentSpec", "read_spec"]
 
-Rates = dict[str, Annotated[float, Field(allow_inf_nan=False)]]
+Rates = dict[str, Annotated[float, Field(allow_inf_nan=False, ge=-MAX_RATE, le=MAX_RATE)]]
 
 
 class _Strict(BaseModel):
@@ -67,7 +68,7 @@ class TournamentSpec(_Strict):
     name: str | None = None
     seed: int = Field(default=0, ge=0, lt=2**63)
     repetitions: int = Field(default=1, ge=1, le=100_000)
-    rounds: int = Field(default=100, ge=1, le=1_000_000)
+    rounds: int = Field(default=100, ge=1, le=MAX_ROUNDS)
     protocols: list[str] = Field(default_factory=lambda: ["alternating"], min_length=1)
     strategies: list[str] = Field(min_length=1)
     pairing: Literal["all", "self"] = "all"
@@ -76,8 +77,9 @@ class TournamentSpec(_Strict):
     scenarios: list[Annotated[ScenarioEntry, BeforeValidator(_entry)]] = Field(min_length=1)
 
 
-def read_spec(path: Path) -> tuple[TournamentSpec, SourceMap]:
+def read_spec(path: str | Path) -> tuple[TournamentSpec, SourceMap]:
     """Read and validate a tournament spec file (located errors)."""
+    path = Path(path)
     file = str(path)
     try:
         with path.open("rb") as handle:
