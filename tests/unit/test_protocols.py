@@ -267,7 +267,7 @@ def test_pressure_floors() -> None:
     [
         ({"delay_cost": {"ukrane": 0.1}}, "did you mean 'ukraine'"),
         ({"discount": {"ukraine": 1.5}}, r"\(0, 1\]"),
-        ({"rounds": 0}, "at least 1"),
+        ({"rounds": 0}, "in 1..1,000,000"),
         ({"parties": ("ukraine", "canada")}, "no preferences"),
         ({"parties": ("ukraine", "atlantis")}, "unknown party"),
     ],
