@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from accord.cli.main import OutputFormat, ScenarioArg, _split, _stdout, _user_errors
+from accord.cli.numbers import MAX_SEED, finite
 from accord.errors import AccordError
 from accord.io.load import load_scenario
 from accord.io.outputs import Outputs
@@ -20,15 +21,21 @@ from accord.render.text import print_report
 
 __all__ = ["robustness_command"]
 
+MAX_DRAWS = 1_000_000
+"""Most Monte Carlo draws (each holds every salience and value of the scenario)."""
+
 
 def robustness_command(
     scenario: ScenarioArg = None,
-    draws: Annotated[int, typer.Option(min=1, help="Monte Carlo draws.")] = 10_000,
-    seed: Annotated[int, typer.Option(min=0, help="Seed: the same seed, the same numbers.")] = 0,
+    draws: Annotated[int, typer.Option(min=1, max=MAX_DRAWS, help="Monte Carlo draws.")] = 10_000,
+    seed: Annotated[
+        int, typer.Option(min=0, max=MAX_SEED, help="Seed: the same seed, the same numbers.")
+    ] = 0,
     spread: Annotated[
         float,
         typer.Option(
             min=0.0,
+            callback=finite,
             help="Give every salience, option value and reservation without a range the "
             "range value ± SPREAD (clipped to its bounds).",
         ),
