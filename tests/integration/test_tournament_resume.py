@@ -8,6 +8,7 @@ import csv
 import functools
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -318,3 +319,36 @@ def test_resume_reads_back_text_quoted_against_spreadsheet_formulas(
     code, _, err = tournament(spec, "-o", results, "--resume")
     assert code == 0, err
     assert results.read_bytes() == whole.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda text: text.replace(",True,", ",yes,", 1), "r.csv:2: column agreement: 'yes'"),
+        (lambda text: text.replace("run,cell", "run,key", 1), "r.csv:1: not an accord"),
+        (
+            lambda text: text.replace("\n", ",x\n", 2).replace(",x\n", "\n", 1),
+            "r.csv:2: expected 17",
+        ),
+    ],
+)
+def test_resume_refuses_a_damaged_results_file_with_its_line(
+    tmp_path: Path, damage: Callable[[str], str], message: str
+) -> None:
+    full, manifest = finished_files()
+    spec, results = write_spec(tmp_path), tmp_path / "r.csv"
+    (tmp_path / "r.csv.manifest.json").write_bytes(manifest)
+    results.write_text(damage(full.decode("utf-8")), encoding="utf-8")
+    code, _, err = tournament(spec, "-o", results, "--resume")
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_resume_refuses_a_damaged_parquet_file(tmp_path: Path) -> None:
+    spec, results = write_spec(tmp_path), tmp_path / "r.parquet"
+    assert tournament(spec, "-o", results)[0] == 0
+    results.write_bytes(results.read_bytes()[:500])
+    code, _, err = tournament(spec, "-o", results, "--resume")
+    assert code == 2
+    assert "cannot read the results" in err

@@ -12,6 +12,7 @@ which is then run again; any other malformed row is an error naming its line.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -42,24 +43,22 @@ def read_rows(path: Path) -> list[Row]:
 def _csv(path: Path, text: str) -> list[Row]:
     if not text:
         return []  # cut short before its first line break: no run finished
-    reader = csv.reader(text.splitlines(keepends=True))
-    header = next(reader, None)
-    if header != _NAMES:
-        raise AccordError(
-            f"{path}:1: not an accord tournament results file (expected the columns "
-            f"{', '.join(_NAMES)})"
-        )
-    rows = []
-    for record in reader:
-        if len(record) != len(_NAMES):
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if header != _NAMES:
             raise AccordError(
-                f"{path}:{reader.line_num}: expected {len(_NAMES)} columns, found {len(record)}"
+                f"{path}:1: not an accord tournament results file (expected the columns "
+                f"{', '.join(_NAMES)})"
             )
-        rows.append(_row(path, reader.line_num, record))
-    return rows
+        return [_row(path, reader.line_num, record) for record in reader]
+    except csv.Error as error:
+        raise AccordError(f"{path}:{reader.line_num}: not valid CSV ({error})") from None
 
 
 def _row(path: Path, line: int, record: list[str]) -> Row:
+    if len(record) != len(_NAMES):
+        raise AccordError(f"{path}:{line}: expected {len(_NAMES)} columns, found {len(record)}")
     row: Row = {}
     for (name, kind), text in zip(COLUMNS, record, strict=True):
         try:
