@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -13,8 +14,10 @@ from rich.console import Console
 from accord.cli.main import OutputFormat, ScenarioArg, _split, _stdout, _user_errors
 from accord.cli.numbers import MAX_SEED, finite
 from accord.errors import AccordError
+from accord.frameworks.model import Framework
 from accord.io.load import load_scenario
 from accord.io.outputs import Outputs
+from accord.model.scenario import Scenario
 from accord.render.json_text import to_json
 from accord.render.markdown import report_to_markdown
 from accord.render.text import print_report
@@ -23,6 +26,23 @@ __all__ = ["robustness_command"]
 
 MAX_DRAWS = 1_000_000
 """Most Monte Carlo draws (each holds every salience and value of the scenario)."""
+
+_FRAMEWORK = re.compile(r"^points\s*:", re.MULTILINE)
+
+
+def _load(name: str | None) -> tuple[Framework | None, Scenario]:
+    """A framework (built-in name, or a YAML file with top-level ``points``) with its
+    scenario, or a scenario."""
+    from accord.frameworks import builtin_frameworks, load_framework
+
+    if name is not None:
+        path = Path(name)
+        is_file = path.is_file() and path.suffix.lower() in (".yaml", ".yml")
+        if (name in builtin_frameworks() and not path.exists()) or (
+            is_file and _FRAMEWORK.search(path.read_text(encoding="utf-8", errors="replace"))
+        ):
+            return load_framework(name)
+    return None, load_scenario(name)
 
 
 def robustness_command(
@@ -66,28 +86,34 @@ def robustness_command(
         typer.Option(help="Also draw a tornado chart and the solution shares (.svg or .png)."),
     ] = None,
 ) -> None:
-    """Monte Carlo over the uncertain numbers: which conclusions hold, which are near calls."""
+    """Monte Carlo over the uncertain numbers: which conclusions hold, which are near calls.
+
+    Give a framework (a built-in name or a framework file) to add how often each party
+    accepts the draft and how often each point blocks."""
     from accord.render.robustness_out import robustness_report, robustness_to_data
     from accord.render.robustness_plot import plot_robustness
     from accord.robustness import robustness
+    from accord.robustness.run import framework_robustness
 
     with _user_errors(), Outputs(output, plot) as outputs:
         if plot is not None and plot.suffix.lower() not in (".svg", ".png"):
             raise AccordError(f"--plot {plot}: the file name must end in .svg or .png")
-        loaded = load_scenario(scenario)
+        framework, loaded = _load(scenario)
         chosen = _split(parties, "--parties")
         if chosen == ["all"]:
             chosen = [p.id for p in loaded.parties if p.preferences is not None]
-        result = robustness(
-            loaded,
-            chosen,
-            draws=draws,
-            seed=seed,
-            spread=spread,
-            lift=lift or [],
-            scheduler=scheduler,
-            count_bloc_members=count_bloc_members,
-        )
+        options = {
+            "draws": draws,
+            "seed": seed,
+            "spread": spread,
+            "lift": lift or [],
+            "scheduler": scheduler,
+            "count_bloc_members": count_bloc_members,
+        }
+        if framework is None:
+            result = robustness(loaded, chosen, **options)  # type: ignore[arg-type]
+        else:
+            result = framework_robustness(framework, loaded, chosen, **options)  # type: ignore[arg-type]
         if output_format == OutputFormat.json:
             text = to_json(robustness_to_data(result)) + "\n"
         elif output_format == OutputFormat.markdown:

@@ -70,8 +70,12 @@ def _package(outcome: dict[str, str]) -> str:
     return ", ".join(f"{issue}={option}" for issue, option in outcome.items())
 
 
-def _sensitive(result: Robustness, verdict: str) -> tuple[Stability, ...]:
-    moving = [s for s in result.stability if s.verdict == verdict and s.flip_share > 0]
+def _sensitive(result: Robustness, verdict: str, party: str | None = None) -> tuple[Stability, ...]:
+    moving = [
+        s
+        for s in result.stability
+        if s.verdict == verdict and s.flip_share > 0 and party in (None, s.party)
+    ]
     return tuple(sorted(moving, key=lambda s: (-s.flip_share, s.path))[:3])
 
 
@@ -98,7 +102,11 @@ def conclusions(result: Robustness) -> list[Conclusion]:
         p = party.p_accept
         verb = "accepts" if p >= 0.5 else "rejects"
         found.append(
-            Conclusion(f"{party.id} {verb} the draft", max(p, 1 - p), _sensitive(result, party.id))
+            Conclusion(
+                f"{party.id} {verb} the draft",
+                max(p, 1 - p),
+                _sensitive(result, "accepts", party.id),
+            )
         )
     return sorted(found, key=lambda c: -c.probability)
 
@@ -131,6 +139,7 @@ def robustness_report(result: Robustness) -> Report:
             tables=(Table(headers, _conclusion_rows(fragile)),) if fragile else (),
             paragraphs=() if fragile else ("None.",),
         ),
+        *_framework_sections(result),
         _solutions_section(result),
         _packages_section(result),
         _stability_section(result),
@@ -147,6 +156,23 @@ def robustness_report(result: Robustness) -> Report:
         subtitle,
         tuple(s for s in (*sections, notes) if s is not None),
     )
+
+
+def _framework_sections(result: Robustness) -> list[Section]:
+    if result.framework is None:
+        return []
+    parties = tuple((p.id, f"{p.p_accept:.1%}") for p in result.party_acceptance)
+    points = tuple((str(p.number), f"{p.p_blocking:.1%}") for p in result.points)
+    return [
+        Section(
+            f"Framework {result.framework}: share of draws each party accepts the draft",
+            tables=(Table(("party", "accepts"), parties),),
+        ),
+        Section(
+            "Share of draws each point blocks a party that must accept",
+            tables=(Table(("point", "blocking"), points),),
+        ),
+    ]
 
 
 def _solutions_section(result: Robustness) -> Section:

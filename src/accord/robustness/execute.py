@@ -1,7 +1,7 @@
 """Running the draw chunks: here, or on a Dask cluster, with identical results.
 
 Each chunk's generator comes from ``numpy.random.SeedSequence(seed).spawn(chunks)``
-and the chunk sizes depend on the space alone, so a chunk draws the same numbers
+and the chunk sizes depend on the job alone, so a chunk draws the same numbers
 wherever it runs; tallies are integer counts summed in chunk order.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -17,10 +18,44 @@ from accord.errors import AccordError
 from accord.robustness.inputs import Layout
 from accord.robustness.kernel import Space, Tally, chunk_draws, tally_chunk
 
-__all__ = ["DrawPlan", "run_draws"]
+__all__ = ["DrawPlan", "Job", "ScenarioJob", "run_draws"]
 
 IntArray = npt.NDArray[np.int64]
 Progress = Callable[[int, int], None]
+T = TypeVar("T", bound="Addable")
+T_co = TypeVar("T_co", bound="Addable", covariant=True)
+
+
+class Addable(Protocol):
+    draws: int
+
+    def add(self, other: Any) -> Any: ...
+
+
+class Job(Protocol[T_co]):
+    """What a chunk runs: draws ``count`` readings with ``rng`` and tallies them."""
+
+    @property
+    def per_chunk(self) -> int: ...
+
+    def tally(self, rng: np.random.Generator, count: int) -> T_co: ...
+
+
+@dataclass(frozen=True)
+class ScenarioJob:
+    """Zone, solutions and acceptability over the whole space (and Pareto counts for
+    ``packages``)."""
+
+    layout: Layout
+    space: Space
+    packages: IntArray | None = None
+
+    @property
+    def per_chunk(self) -> int:
+        return chunk_draws(self.space)
+
+    def tally(self, rng: np.random.Generator, count: int) -> Tally:
+        return tally_chunk(self.layout, self.space, rng, count, self.packages)
 
 
 @dataclass(frozen=True)
@@ -38,50 +73,37 @@ class DrawPlan:
         return list(zip(seeds, sizes, strict=True))
 
 
-def run_chunk(
-    layout: Layout,
-    space: Space,
-    seed: np.random.SeedSequence,
-    count: int,
-    packages: IntArray | None,
-) -> Tally:
+def run_chunk(job: Job[T], seed: np.random.SeedSequence, count: int) -> T:
     """One chunk: its own generator, its own tallies."""
-    return tally_chunk(layout, space, np.random.default_rng(seed), count, packages)
+    return job.tally(np.random.default_rng(seed), count)
 
 
 def run_draws(
-    layout: Layout,
-    space: Space,
+    job: Job[T],
     draws: int,
     seed: int,
-    packages: IntArray | None = None,
     scheduler: str | None = None,
     progress: Progress | None = None,
-) -> Tally:
-    """Tally ``draws`` draws, locally or on the Dask cluster at ``scheduler``."""
-    plan = DrawPlan(draws, seed, chunk_draws(space))
-    chunks = plan.chunks()
+) -> T:
+    """Tally ``draws`` draws of ``job``, locally or on the Dask cluster at ``scheduler``."""
+    chunks = DrawPlan(draws, seed, job.per_chunk).chunks()
     if scheduler is not None:
-        tallies = _dask(layout, space, chunks, packages, scheduler)
+        tallies = _dask(job, chunks, scheduler)
     else:
         tallies = []
+        done = 0
         for seed_sequence, count in chunks:
-            tallies.append(run_chunk(layout, space, seed_sequence, count, packages))
+            tallies.append(run_chunk(job, seed_sequence, count))
+            done += count
             if progress is not None:
-                progress(sum(t.draws for t in tallies), draws)
+                progress(done, draws)
     total = tallies[0]
     for tally in tallies[1:]:
         total = total.add(tally)
     return total
 
 
-def _dask(
-    layout: Layout,
-    space: Space,
-    chunks: list[tuple[np.random.SeedSequence, int]],
-    packages: IntArray | None,
-    scheduler: str,
-) -> list[Tally]:
+def _dask(job: Job[T], chunks: list[tuple[np.random.SeedSequence, int]], scheduler: str) -> list[T]:
     from accord.tournament.runner import _check_address
 
     try:
@@ -95,10 +117,9 @@ def _dask(
         raise AccordError(f"cannot reach the Dask scheduler at {scheduler!r}: {error}") from None
     futures = []
     try:
-        shared_layout, shared_space = client.scatter([layout, space], broadcast=True)  # type: ignore[no-untyped-call]
+        shared = client.scatter(job, broadcast=True)  # type: ignore[no-untyped-call]
         futures = [
-            client.submit(run_chunk, shared_layout, shared_space, seed, count, packages, pure=False)
-            for seed, count in chunks
+            client.submit(run_chunk, shared, seed, count, pure=False) for seed, count in chunks
         ]
         return list(client.gather(futures))  # type: ignore[no-untyped-call]
     finally:

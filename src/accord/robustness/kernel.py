@@ -59,6 +59,16 @@ def enumerate_space(
     """Enumerate ``model``'s outcomes once (call only for spaces that fit in memory);
     ``weights`` weigh the chosen parties in the solutions (:mod:`accord.analysis.blocs`)."""
     options = model.decode(np.arange(model.n_outcomes, dtype=np.int64))
+    return space_of(model, options, chosen, weights)
+
+
+def space_of(
+    model: CompiledModel,
+    options: IntArray,
+    chosen: Sequence[int],
+    weights: FloatArray | None = None,
+) -> Space:
+    """A space of the given outcomes (rows of option indices), e.g. a draft's completions."""
     column = {party: j for j, party in enumerate(chosen)}
     owner = np.zeros((len(model.red_lines), len(chosen)))
     for n, line in enumerate(model.red_lines):

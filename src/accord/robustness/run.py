@@ -9,6 +9,7 @@ it, one-at-a-time stability intervals in closed form (:mod:`.stability`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -17,15 +18,25 @@ from accord.analysis.analyze import AnalysisError, _choose_parties
 from accord.analysis.blocs import bloc_count
 from accord.analysis.solutions import SOLUTION_NAMES
 from accord.engine.compiled import CompiledModel, compile_scenario
+from accord.frameworks.draft import compile_draft
+from accord.frameworks.flags import required_parties
+from accord.frameworks.model import Framework
 from accord.model.scenario import Scenario
 from accord.model.whatif import lift_red_lines, parse_lift
-from accord.robustness.execute import Progress, run_draws
+from accord.robustness.execute import Progress, ScenarioJob, run_draws
+from accord.robustness.framework import framework_job, verdict_intervals
 from accord.robustness.inputs import build_layout, with_spread
 from accord.robustness.kernel import Tally, enumerate_space
-from accord.robustness.results import PackageOdds, Robustness, SolutionShare
+from accord.robustness.results import (
+    PackageOdds,
+    PartyAcceptance,
+    PointBlocking,
+    Robustness,
+    SolutionShare,
+)
 from accord.robustness.stability import point_state, stability_intervals
 
-__all__ = ["DEFAULT_DRAWS", "MAX_OUTCOMES", "robustness"]
+__all__ = ["DEFAULT_DRAWS", "MAX_OUTCOMES", "framework_robustness", "robustness"]
 
 DEFAULT_DRAWS = 10_000
 MAX_OUTCOMES = 2_000_000
@@ -70,9 +81,11 @@ def robustness(
     ids = [model.party_ids[p] for p in chosen]
     weights = bloc_count(lifted, ids, count_bloc_members).weights(ids)
     space = enumerate_space(model, chosen, weights)
-    tally = run_draws(layout, space, draws, seed, scheduler=scheduler, progress=progress)
+    tally = run_draws(ScenarioJob(layout, space), draws, seed, scheduler, progress)
     top = _top_packages(tally)
-    pareto = run_draws(layout, space, draws, seed, top, scheduler).pareto if top.size else None
+    pareto = None
+    if top.size:
+        pareto = run_draws(ScenarioJob(layout, space, top), draws, seed, scheduler).pareto
     state = point_state(layout, space)
 
     def describe(index: int) -> str:
@@ -92,6 +105,59 @@ def robustness(
         stability=stability,
         uncertain=layout.numbers,
         notes=(*described, *_notes(lifted, layout, model, chosen)),
+    )
+
+
+def framework_robustness(
+    framework: Framework,
+    scenario: Scenario,
+    parties: Sequence[str] | None = None,
+    *,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = 0,
+    spread: float = 0.0,
+    lift: Sequence[str] = (),
+    scheduler: str | None = None,
+    count_bloc_members: bool = False,
+) -> Robustness:
+    """:func:`robustness` of ``scenario``, plus, over the same draws, how often each party
+    with preferences accepts ``framework``'s draft, how often each point blocks a party
+    that must accept (``parties``, default the principals), and the stability of each
+    party's verdict."""
+    base = robustness(
+        scenario,
+        parties,
+        draws=draws,
+        seed=seed,
+        spread=spread,
+        lift=lift,
+        scheduler=scheduler,
+        count_bloc_members=count_bloc_members,
+    )
+    lifted, _ = lift_red_lines(with_spread(scenario, spread), [parse_lift(x) for x in lift])
+    model = compile_scenario(lifted)
+    layout = build_layout(lifted, model.party_ids)
+    needed = required_parties(lifted, model, parties)
+    draft = compile_draft(framework, model)
+    job = framework_job(layout, model, draft, len(framework.points), needed)
+    tally = run_draws(job, draws, seed, scheduler)
+
+    def name(party: str) -> str:
+        return lifted.party(party).name
+
+    verdicts = verdict_intervals(layout, job.completions, model.party_ids, name)
+    return replace(
+        base,
+        framework=framework.id,
+        party_acceptance=tuple(
+            PartyAcceptance(party, int(tally.accepts[p]) / draws)
+            for p, party in enumerate(model.party_ids)
+        ),
+        points=tuple(
+            PointBlocking(n + 1, int(tally.blocking[n]) / draws)
+            for n in range(len(framework.points))
+        ),
+        stability=(*base.stability, *verdicts),
     )
 
 

@@ -31,7 +31,7 @@ from accord.robustness.inputs import Layout, UncertainNumber
 from accord.robustness.kernel import Space, acceptable, choose, utilities
 from accord.robustness.results import Stability
 
-__all__ = ["PointState", "point_state", "stability_intervals"]
+__all__ = ["PointState", "affine_gain", "point_state", "stability_intervals"]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -75,7 +75,7 @@ def stability_intervals(
         if row is None or number.kind == "capability":
             continue
         with np.errstate(invalid="ignore", over="ignore"):  # absurd weights give nan: no flip
-            alpha, beta = _affine_gain(layout, space, state, number, row)
+            alpha, beta = affine_gain(layout, space, state, number, row)
         others = np.delete(state.ok, row, axis=0).all(axis=0)
         candidates = others & _not_crossed(state, row, layout, space)
         low, high = _zone_interval(alpha[candidates], beta[candidates], number.value, zone)
@@ -96,7 +96,7 @@ def _not_crossed(state: PointState, row: int, layout: Layout, space: Space) -> B
     return ~crossed
 
 
-def _affine_gain(
+def affine_gain(
     layout: Layout, space: Space, state: PointState, number: UncertainNumber, row: int
 ) -> tuple[FloatArray, FloatArray]:
     """``α, β`` with the owner's gain (times a positive factor) ``= α + β·x`` per outcome."""
