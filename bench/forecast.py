@@ -217,14 +217,17 @@ class LoopExchange:
             cand["valid"] = self.valid(i) and self.valid(j)
 
     def cap(self, cand: dict[str, Any], a: Side, b: Side) -> None:
+        """Decide's ``check_nbs``: an NBS on the partner's position (within 1e-9) is
+        left alone; the shrunk shift is measured with the supplier where the partner
+        last saw it (Decide's ``updates`` override its own position there)."""
         d = a.supply
         updates = cand["updates"].get(d, {})
         nbs0 = self.nbs(d, updates, a.actor, a.xs)
         nbs1 = self.nbs(d, updates, a.actor, a.y)
-        if (b.xd - nbs0) * (b.xd - nbs1) >= 0:
+        if abs(b.xd - nbs0) <= 1e-9 or (b.xd - nbs0) * (b.xd - nbs1) >= 0:
             return
         s, c, w = self.s, self.c, self.w
-        ratio_a = abs(b.xd - nbs0)
+        ratio_a = abs(b.xd - self.nbs(d, updates, a.actor, updates.get(a.actor, a.xs)))
         ratio_b = (
             ratio_a
             * (s[a.actor][d] + s[b.actor][d])

@@ -30,7 +30,14 @@ from accord.forecast.exchange_kernel import (
     Y,
     generate,
 )
-from accord.forecast.maxtree import layout, tree_build, tree_root, tree_set, tree_top
+from accord.forecast.maxtree import (
+    layout,
+    tree_at_least,
+    tree_build,
+    tree_root,
+    tree_set,
+    tree_top,
+)
 from accord.forecast.realise import TIE, realise
 
 positions = st.sampled_from([0.0, 10.0, 25.0, 40.0, 50.0, 60.0, 75.0, 100.0])
@@ -57,8 +64,9 @@ def _announce(state: RoundState, demander: int, issue: int, supplier: int, y: fl
     state.g_has[demander, issue, supplier] = True
 
 
-def _first(tied: np.ndarray, history: np.ndarray) -> int:
-    """Decide's stable-sort order: the latest differing gain decides, then generation."""
+def _first(tied: np.ndarray, history: np.ndarray, coin: float = 0.0) -> int:
+    """Decide's stable-sort order: the latest differing gain decides, then generation;
+    a ``coin`` of at least 0.5 takes the second in that order (random ties)."""
 
     def compare(a: int, b: int) -> int:
         for column in range(history.shape[0] - 1, -1, -1):
@@ -67,10 +75,15 @@ def _first(tied: np.ndarray, history: np.ndarray) -> int:
                 return -1 if ga > gb else 1
         return -1 if tied[a] < tied[b] else 1
 
-    return int(tied[sorted(range(len(tied)), key=cmp_to_key(compare))[0]])
+    ranked = sorted(range(len(tied)), key=cmp_to_key(compare))
+    return int(tied[ranked[1] if coin >= 0.5 else ranked[0]])
 
 
-def brute_force(cands: Candidates, state: RoundState) -> list[tuple[int, float, float, float]]:
+def brute_force(
+    cands: Candidates, state: RoundState, coins: Draws | None = None
+) -> list[tuple[int, float, float, float]]:
+    """Realise by recalculating every live candidate after every step; ``coins``: a
+    coin from it for every tie (random ties)."""
     alive = cands.data[:, VALID] > 0
     history = [cands.data[:, GAIN].copy()]
     done = []
@@ -79,7 +92,8 @@ def brute_force(cands: Candidates, state: RoundState) -> list[tuple[int, float, 
         best = np.max(np.where(alive, gain, -np.inf))
         tied = np.flatnonzero(alive & (gain >= best - TIE * abs(best)))
         earlier = np.array(history[:-1]).reshape(len(history) - 1, len(gain))
-        top = _first(tied, earlier)
+        coin = coins.next() if coins is not None and len(tied) > 1 else 0.0
+        top = _first(tied, earlier, coin)
         row = cands.data[top]
         done.append((int(top), row[Y], row[PER_SIDE + Y], row[GAIN]))
         alive[top] = False
@@ -127,11 +141,24 @@ def test_compiled_realisation_equals_recalculating_everything(
         assert fast.values[k, 4] == gain
 
 
+@settings(max_examples=30)
+@given(round_inputs(), st.integers(0, 2**32))
+def test_random_ties_take_the_same_coins_as_recalculating_everything(
+    table: tuple[np.ndarray, np.ndarray, np.ndarray], seed: int
+) -> None:
+    x, s, c = table
+    cands, state = _round(x, s, c)
+    fast = realise(cands, state, 0.0, Draws(np.random.default_rng(seed)), random_ties=True)
+    cands, state = _round(x, s, c)
+    slow = brute_force(cands, state, Draws(np.random.default_rng(seed)))
+    assert fast.index.tolist() == [e[0] for e in slow]
+
+
 @given(
     st.lists(st.sampled_from([-np.inf, 0.0, 0.5, 1.0, 2.0]), min_size=1, max_size=300),
     st.lists(st.tuples(st.integers(0, 299), st.sampled_from([-np.inf, 0.0, 1.0, 3.0]))),
 )
-def test_tournament_tree_finds_the_leftmost_maximum(
+def test_tournament_tree_finds_the_leftmost_maximum_and_every_slot_above_a_value(
     values: list[float], updates: list[tuple[int, float]]
 ) -> None:
     slots = np.array(values)
@@ -145,6 +172,10 @@ def test_tournament_tree_finds_the_leftmost_maximum(
         assert tree_root(tree, offsets) == slots.max()
         if slots.max() > -np.inf:
             assert tree_top(tree, offsets) == int(np.argmax(slots))
+        for threshold in (0.0, 0.75, 2.0, 3.0):
+            found = np.empty(len(slots), dtype=np.int64)
+            count = tree_at_least(tree, offsets, threshold, found)
+            assert found[:count].tolist() == np.flatnonzero(slots >= threshold).tolist()
 
 
 @given(st.integers(0, 2**32), st.lists(st.integers(1, 70_000), min_size=1, max_size=6))

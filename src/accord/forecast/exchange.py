@@ -9,9 +9,10 @@ Stokman & Van Oosten 1994; Stokman & Van den Bos 1992 for the NBS outcome). Each
    (:func:`accord.forecast.exchange_kernel.generate`), evaluated at once;
 3. the candidate with the highest gain is realised, the candidates it touches (same
    actor and supply or demand issue) are recalculated, invalid ones dropped — until
-   none is left. Ties go to the candidate generated first (as Decide with
-   ``ALLOW_RANDOM = False``) or, with ``random_ties``, to a seeded coin flip between
-   the top two (Decide's default);
+   none is left. Ties go to the candidate ahead in Decide's list order (as Decide
+   with ``ALLOW_RANDOM = False``: a stable sort by gain before every realisation, so
+   by the latest earlier difference in gain, then generation order) or, with
+   ``random_ties``, to a seeded coin flip between the first two (Decide's default);
 4. the voting positions give the round's forecast (the voting NBS); each supplier's
    next start position moves ``(1 − s)·0.4 + 0.1`` of the way to its voting position.
 """

@@ -4,7 +4,8 @@ Level 0 holds one value per slot (``-inf`` for an empty one); each node of level
 ``l + 1`` holds the largest of its 16 children on level ``l``, which sit next to each
 other — one or two cache lines — so an update reads a handful of lines instead of one
 per level of a binary tree. The top finds the leftmost slot with the largest value
-(numpy's ``argmax`` rule) by descending from the root.
+(numpy's ``argmax`` rule) by descending from the root; every slot holding at least a
+given value is found by descending only into nodes that do.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from accord.forecast.exchange_kernel import IntArray
 __all__ = [
     "FANOUT",
     "layout",
+    "tree_at_least",
     "tree_build",
     "tree_refresh",
     "tree_root",
@@ -109,3 +111,30 @@ def tree_top(tree: FloatArray, offsets: IntArray) -> int:
             k += 1
         i = i * FANOUT + k
     return i
+
+
+@jit
+def tree_at_least(tree: FloatArray, offsets: IntArray, threshold: float, out: IntArray) -> int:
+    """Write the slots holding at least ``threshold`` into ``out`` (ascending) and return
+    how many: a depth-first descent that enters only nodes whose maximum qualifies, so
+    it costs a few nodes per slot found."""
+    top = len(offsets) - 2
+    if tree[offsets[top]] < threshold:
+        return 0
+    levels = np.empty(FANOUT * (top + 1), dtype=np.int64)
+    nodes = np.empty(FANOUT * (top + 1), dtype=np.int64)
+    levels[0], nodes[0] = top, 0
+    depth, count = 1, 0
+    while depth > 0:
+        depth -= 1
+        level, node = levels[depth], nodes[depth]
+        if level == 0:
+            out[count] = node
+            count += 1
+            continue
+        first = offsets[level - 1] + node * FANOUT
+        for k in range(FANOUT - 1, -1, -1):  # pushed right to left: popped left to right
+            if tree[first + k] >= threshold:
+                levels[depth], nodes[depth] = level - 1, node * FANOUT + k
+                depth += 1
+    return count

@@ -13,15 +13,16 @@ one through a 16-ary max-tournament tree over the live candidates' gains
 realisation costs little more than the candidates it touches.
 
 Ties follow Decide's stable sort: among equal gains the candidate that was ahead in
-the previous step's order wins — by earlier gains, then by generation order. The
-compiled loop stops at a tie; the order is decided here from the log of gain changes
-it keeps, and the loop resumes with the winner.
+the previous step's order wins — by its gain at the latest earlier step where the two
+differed, then by generation order. The loop keeps, for every candidate, the chain of
+its gain changes in a log, and decides a tie in place: the tied candidates are found in
+the tree, and two are compared by walking their chains back (:func:`_ahead`), a cost in
+the number of their changes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cmp_to_key
 
 import numpy as np
 
@@ -46,6 +47,7 @@ from accord.forecast.exchange_kernel import (
 )
 from accord.forecast.maxtree import (
     layout,
+    tree_at_least,
     tree_build,
     tree_refresh,
     tree_root,
@@ -58,9 +60,9 @@ __all__ = ["TIE", "Realised", "realise"]
 TIE = 1e-12
 """Relative difference below which two gains count as equal (Decide compares Decimals)."""
 
-_DONE, _TIED, _GROW_LOG, _NEED_DRAWS = range(4)
+_DONE, _GROW_LOG, _NEED_DRAWS = range(3)
 """Why the compiled loop returned."""
-_STEP, _LOG_LEN, _DRAW_POS, _FORCED, _N_DONE = range(5)
+_STEP, _LOG_LEN, _DRAW_POS, _N_DONE = range(4)
 """Slots of the loop's counters (kept between calls)."""
 _FIELDS = (XS, Y, PER_SIDE + XS, PER_SIDE + Y, GAIN, SGAIN, PER_SIDE + SGAIN)
 """Row fields recorded for each realised exchange, as :attr:`Realised.values` columns."""
@@ -92,28 +94,34 @@ def realise(
     """Realise exchanges until no valid candidate is left (REX's split with ``p > 0``;
     ``random_ties``: a fair coin between the first two of tied candidates; both draw
     from ``draws``)."""
-    loop = _Loop(cands, state, p, draws, buffers or Buffers())
+    if draws is None and (p > 0.0 or random_ties):
+        raise ValueError("REX and random ties need draws")
+    loop = _Loop(cands, state, p, draws, random_ties, buffers or Buffers())
     while True:
         status = loop.run()
         if status == _DONE:
             return loop.result()
         if status == _GROW_LOG:
             loop.grow_log()
-        elif status == _NEED_DRAWS:
-            loop.refill()
         else:
-            loop.force(_break_tie(loop, draws if random_ties else None))
+            loop.refill()
 
 
 class _Loop:
     """The compiled loop's arrays and counters for one round."""
 
     def __init__(
-        self, cands: Candidates, state: RoundState, p: float, draws: Draws | None, buffers: Buffers
+        self,
+        cands: Candidates,
+        state: RoundState,
+        p: float,
+        draws: Draws | None,
+        random_ties: bool,
+        buffers: Buffers,
     ) -> None:
         n_issues, n_actors = state.x.shape[1], state.x.shape[0]
         n_keys = n_actors * n_issues
-        self.cands, self.p, self.draws = cands, p, draws
+        self.cands, self.p, self.draws, self.random_ties = cands, p, draws, random_ties
         self.n_issues, self.n_actors = n_issues, n_actors
         keys = buffers.get("keys", cands.actor.shape, np.int64)
         np.multiply(cands.actor, n_issues, out=keys)
@@ -124,12 +132,16 @@ class _Loop:
             int(np.diff(index[0]).max(initial=0)) for index in (self.by_supply, self.by_demand)
         ]
         self.max_affected = 2 * sum(widest)
+        self.draws_needed = (3 * self.max_affected if p > 0.0 else 0) + int(random_ties)
         n = len(cands)
         self.buffers = buffers
         self.alive = buffers.get("alive", (n,), np.bool_)
         np.greater(cands.data[:, VALID], 0.0, out=self.alive)
         self.initial = buffers.get("initial", (n,))
         self.initial[:] = cands.data[:, GAIN]
+        self.last_change = buffers.get("last_change", (n,), np.int64)
+        self.last_change[:] = -1
+        self.tied = buffers.get("tied", (n,), np.int64)
         self.offsets = layout(n)
         self.tree = buffers.get("tree", (int(self.offsets[-1]),))
         tree_build(self.tree, self.offsets, self.initial, self.alive)
@@ -138,10 +150,9 @@ class _Loop:
         self.done_values = buffers.get("done_values", (n, len(_FIELDS)))
         capacity = max(1 << 16, 4 * self.max_affected)
         self.log_when = buffers.get("log_when", (capacity,), np.int64)
-        self.log_idx = buffers.get("log_idx", (capacity,), np.int64)
+        self.log_prev = buffers.get("log_prev", (capacity,), np.int64)
         self.log_gain = buffers.get("log_gain", (capacity,))
-        self.counters = np.zeros(5, dtype=np.int64)
-        self.counters[_FORCED] = -1
+        self.counters = np.zeros(4, dtype=np.int64)
         self.state = state
         self.x = np.ascontiguousarray(state.x).ravel()
         self.cs = np.ascontiguousarray(state.cs).ravel()
@@ -155,65 +166,39 @@ class _Loop:
         status: int = _run(
             cands.data,
             cands.seen,
-            cands.actor,
-            cands.supply,
-            cands.demand,
+            (cands.actor, cands.supply, cands.demand),
             self.by_supply,
             self.by_demand,
             self.alive,
             (self.tree, self.offsets),
-            self.scratch,
+            (self.scratch, self.tied),
             (state.g_off.ravel(), state.g_val.ravel(), state.g_has.ravel(), self.x, self.cs),
             self.n_issues,
             self.n_actors,
             self.done_idx,
             self.done_values,
-            (self.log_when, self.log_idx, self.log_gain),
+            (self.initial, self.last_change, self.log_when, self.log_prev, self.log_gain),
             self.p,
+            self.random_ties,
             buffer,
             self.counters,
             self.max_affected,
+            self.draws_needed,
         )
         if draws is not None:
             draws.pos = int(self.counters[_DRAW_POS])
         return status
 
     def grow_log(self) -> None:
-        size = 2 * len(self.log_idx)
+        size = 2 * len(self.log_when)
         self.log_when = self.buffers.grow("log_when", self.log_when, size)
-        self.log_idx = self.buffers.grow("log_idx", self.log_idx, size)
+        self.log_prev = self.buffers.grow("log_prev", self.log_prev, size)
         self.log_gain = self.buffers.grow("log_gain", self.log_gain, size)
 
     def refill(self) -> None:
         if self.draws is None:
-            raise RuntimeError("REX needs draws")
-        self.draws.ensure(3 * self.max_affected)
-
-    def force(self, top: int) -> None:
-        self.counters[_FORCED] = top
-
-    @property
-    def step(self) -> int:
-        return int(self.counters[_STEP])
-
-    def tied(self) -> IntArray:
-        """The live candidates whose gain ties the best one (ascending)."""
-        best = float(tree_root(self.tree, self.offsets))
-        gain = self.cands.data[:, GAIN]
-        tied: IntArray = np.flatnonzero(self.alive & (gain >= best - TIE * abs(best)))
-        return tied
-
-    def history(self, tied: IntArray) -> FloatArray:
-        """Gains of ``tied`` at the start of steps 0..step-1 (columns)."""
-        step = self.step
-        table = np.repeat(self.initial[tied][:, None], max(step, 1), axis=1)
-        length = int(self.counters[_LOG_LEN])
-        when, idx = self.log_when[:length], self.log_idx[:length]
-        hits = np.flatnonzero((when < step) & np.isin(idx, tied))
-        rows = np.searchsorted(tied, idx[hits])
-        for row, at, gain in zip(rows, when[hits], self.log_gain[hits], strict=True):
-            table[row, at:] = gain
-        return table[:, :step]
+            raise RuntimeError("REX and random ties need draws")
+        self.draws.ensure(self.draws_needed)
 
     def result(self) -> Realised:
         n = int(self.counters[_N_DONE])
@@ -224,25 +209,6 @@ class _Loop:
             self.cands.supply[:, index].T.copy(),
             self.done_values[:n].copy(),
         )
-
-
-def _break_tie(loop: _Loop, coin: Draws | None) -> int:
-    """The first of equal-gain candidates in Decide's list order (earlier gains, then
-    generation order); with ``coin``, a fair coin between the first two."""
-    tied = loop.tied()
-    history = loop.history(tied)
-
-    def compare(a: int, b: int) -> int:
-        for step_back in range(history.shape[1] - 1, -1, -1):
-            ga, gb = history[a, step_back], history[b, step_back]
-            if abs(ga - gb) > TIE * max(abs(ga), abs(gb)):
-                return -1 if ga > gb else 1
-        return -1 if tied[a] < tied[b] else 1
-
-    ranked = sorted(range(len(tied)), key=cmp_to_key(compare))
-    if coin is not None and coin.next() >= 0.5:
-        return int(tied[ranked[1]])
-    return int(tied[ranked[0]])
 
 
 def _index(
@@ -390,52 +356,135 @@ def _sort_unique(values: IntArray) -> int:
 
 
 @jit
+def _ahead(
+    a: int,
+    b: int,
+    step: int,
+    order: tuple[FloatArray, IntArray, IntArray, IntArray, FloatArray],
+) -> bool:
+    """Whether tied candidate ``a`` stands ahead of ``b`` in Decide's list: the higher
+    gain at the latest earlier step (column ``step − 1`` back to 0) where their gains
+    differed by more than ``TIE``, else the one generated first. Each candidate's
+    changes form a chain in the log (newest first); a value holds from the step its
+    entry was written until the next change."""
+    initial, last_change, log_when, log_prev, log_gain = order
+    ea, eb = last_change[a], last_change[b]
+    while ea >= 0 and log_when[ea] >= step:  # this step's recalculation: the tied gain
+        ea = log_prev[ea]
+    while eb >= 0 and log_when[eb] >= step:
+        eb = log_prev[eb]
+    while True:
+        va = log_gain[ea] if ea >= 0 else initial[a]
+        vb = log_gain[eb] if eb >= 0 else initial[b]
+        if abs(va - vb) > TIE * max(abs(va), abs(vb)):
+            return bool(va > vb)
+        since_a = log_when[ea] if ea >= 0 else 0
+        since_b = log_when[eb] if eb >= 0 else 0
+        earlier = max(since_a, since_b) - 1
+        if earlier < 0:
+            return a < b
+        if since_a > earlier:
+            ea = log_prev[ea]
+        if since_b > earlier:
+            eb = log_prev[eb]
+
+
+@jit
+def _choose(
+    maxtree: tuple[FloatArray, IntArray],
+    best: float,
+    tied: IntArray,
+    step: int,
+    order: tuple[FloatArray, IntArray, IntArray, IntArray, FloatArray],
+    coin: float,
+) -> int:
+    """The first of the candidates whose gain ties ``best`` in Decide's list order; with
+    a ``coin`` in [0, 1) (random ties), the second of them when it is at least 0.5."""
+    tree, offsets = maxtree
+    count = tree_at_least(tree, offsets, best - TIE * abs(best), tied)
+    first, second = tied[0], -1
+    for k in range(1, count):
+        c = tied[k]
+        if _ahead(c, first, step, order):
+            first, second = c, first
+        elif second < 0 or _ahead(c, second, step, order):
+            second = c
+    return second if coin >= 0.5 else first
+
+
+@jit
+def _record(
+    data: FloatArray,
+    affected: IntArray,
+    alive: np.ndarray,
+    tree: FloatArray,
+    order: tuple[FloatArray, IntArray, IntArray, IntArray, FloatArray],
+    at: int,
+    step: int,
+) -> int:
+    """Take the recalculated candidates' gains and validity into ``alive`` and the
+    tree's slots; log the gains that changed (from this step on) in each candidate's
+    chain. Returns the new log length."""
+    _, last_change, log_when, log_prev, log_gain = order
+    for k in range(len(affected)):
+        c = affected[k]
+        gain = data[c, GAIN]
+        now = data[c, VALID] > 0.0
+        if now and gain != tree[c]:  # the slot still holds the gain before this step
+            log_when[at], log_prev[at], log_gain[at] = step, last_change[c], gain
+            last_change[c] = at
+            at += 1
+        alive[c] = now
+        tree[c] = gain if now else -np.inf
+    return at
+
+
+@jit
 def _run(
     data: FloatArray,
     seen: IntArray,
-    actor: IntArray,
-    supply: IntArray,
-    demand: IntArray,
+    sides: tuple[IntArray, IntArray, IntArray],
     by_supply: tuple[IntArray, IntArray, IntArray, IntArray],
     by_demand: tuple[IntArray, IntArray, IntArray, IntArray],
     alive: np.ndarray,
     maxtree: tuple[FloatArray, IntArray],
-    scratch: IntArray,
+    scratch: tuple[IntArray, IntArray],
     shifts: tuple[FloatArray, FloatArray, np.ndarray, FloatArray, FloatArray],
     n_issues: int,
     n_actors: int,
     done_idx: IntArray,
     done_values: FloatArray,
-    log: tuple[IntArray, IntArray, FloatArray],
+    order: tuple[FloatArray, IntArray, IntArray, IntArray, FloatArray],
     p: float,
+    random_ties: bool,
     draws: FloatArray,
     counters: IntArray,
     max_affected: int,
+    draws_needed: int,
 ) -> int:
-    """Realise exchanges until none is valid (``_DONE``), the best gain is tied
-    (``_TIED``: the caller picks one and sets ``counters[_FORCED]``), or the log or the
-    draws need more room."""
-    log_when, log_idx, log_gain = log
+    """Realise exchanges until none is valid (``_DONE``) or the log or the draws need
+    more room; ties are decided in place (:func:`_choose`)."""
+    actor, supply, demand = sides
     tree, offsets = maxtree
     g_off, g_val = shifts[0], shifts[1]
     while True:
-        if counters[_LOG_LEN] + max_affected > len(log_idx):
+        if counters[_LOG_LEN] + max_affected > len(order[2]):
             return _GROW_LOG
-        if p > 0.0 and counters[_DRAW_POS] + 3 * max_affected > len(draws):
+        if draws_needed > 0 and counters[_DRAW_POS] + draws_needed > len(draws):
             return _NEED_DRAWS
-        top = counters[_FORCED]
-        if top >= 0:
-            counters[_FORCED] = -1
-        else:
-            best = tree_root(tree, offsets)
-            if best == -np.inf:
-                return _DONE
-            top = tree_top(tree, offsets)
-            tree_set(tree, offsets, top, -np.inf)
-            second = tree_root(tree, offsets)
-            tree_set(tree, offsets, top, best)
-            if second >= best - TIE * abs(best):
-                return _TIED
+        best = tree_root(tree, offsets)
+        if best == -np.inf:
+            return _DONE
+        top = tree_top(tree, offsets)
+        tree_set(tree, offsets, top, -np.inf)
+        second = tree_root(tree, offsets)
+        tree_set(tree, offsets, top, best)
+        if second >= best - TIE * abs(best):
+            coin = 0.0
+            if random_ties:
+                coin = draws[counters[_DRAW_POS]]
+                counters[_DRAW_POS] += 1
+            top = _choose(maxtree, best, scratch[1], counters[_STEP], order, coin)
         alive[top] = False
         tree_set(tree, offsets, top, -np.inf)
         n_done = counters[_N_DONE]
@@ -445,23 +494,13 @@ def _run(
         counters[_N_DONE] = n_done + 1
         step = counters[_STEP] + 1
         count = _touch(
-            data, top, actor, supply, demand, by_supply, by_demand, alive, scratch, shifts,
+            data, top, actor, supply, demand, by_supply, by_demand, alive, scratch[0], shifts,
             n_issues, n_actors,
         )  # fmt: skip
-        affected = scratch[:count]
+        affected = scratch[0][:count]
         counters[_DRAW_POS] = evaluate_rows(
             data, seen, g_off, g_val, affected, p, draws, counters[_DRAW_POS]
         )
-        at = counters[_LOG_LEN]
-        for k in range(count):
-            c = affected[k]
-            gain = data[c, GAIN]
-            now = data[c, VALID] > 0.0
-            alive[c] = now
-            tree[c] = gain if now else -np.inf
-            log_when[at + k] = step
-            log_idx[at + k] = c
-            log_gain[at + k] = gain
+        counters[_LOG_LEN] = _record(data, affected, alive, tree, order, counters[_LOG_LEN], step)
         tree_refresh(tree, offsets, affected)
-        counters[_LOG_LEN] = at + count
         counters[_STEP] = step
