@@ -6,7 +6,7 @@ import numba.core.caching
 import numpy as np
 import pytest
 
-from accord.engine.jit import jit
+from accord.engine.jit import jit, jit_inline
 
 
 def _add_one(values: np.ndarray) -> np.ndarray:
@@ -32,3 +32,17 @@ def test_division_by_zero_follows_numpy() -> None:
         return a / b
 
     assert jit(ratio)(1.0, 0.0) == np.inf
+
+
+_inlined_add_one = jit_inline(_add_one)
+
+
+def _add_two(values: np.ndarray) -> np.ndarray:
+    result: np.ndarray = _inlined_add_one(_inlined_add_one(values))
+    return result
+
+
+def test_an_inlined_function_gives_the_python_result_inside_a_compiled_caller() -> None:
+    values = np.array([0.5, -2.0])
+    assert np.array_equal(jit(_add_two)(values), values + 2.0)
+    assert np.array_equal(_inlined_add_one(values), values + 1.0)

@@ -20,7 +20,7 @@ from typing import Any, TypeVar, cast
 
 import numba
 
-__all__ = ["jit"]
+__all__ = ["jit", "jit_inline"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,8 +29,19 @@ def jit(function: F) -> F:
     """Compile ``function`` in nopython mode with caching; the signature is kept for
     the type checker. Where no cache location is writable (a read-only installation
     and no writable home or ``NUMBA_CACHE_DIR``), it compiles on each run instead."""
+    return _compile(function, {})
+
+
+def jit_inline(function: F) -> F:
+    """As :func:`jit`, and inlined into every compiled caller (Numba's
+    ``inline="always"``): for a per-row primitive called in a hot loop, which the
+    compiler would otherwise call rather than inline once it grows past a few lines."""
+    return _compile(function, {"inline": "always"})
+
+
+def _compile(function: F, options: dict[str, Any]) -> F:
     try:
-        compiled = numba.njit(cache=True, nogil=True, error_model="numpy")(function)
+        compiled = numba.njit(cache=True, nogil=True, error_model="numpy", **options)(function)
     except RuntimeError:  # Numba: "cannot cache function ...: no locator available"
-        compiled = numba.njit(cache=False, nogil=True, error_model="numpy")(function)
+        compiled = numba.njit(cache=False, nogil=True, error_model="numpy", **options)(function)
     return cast(F, compiled)

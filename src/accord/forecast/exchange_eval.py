@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from accord.engine.jit import jit
+from accord.engine.jit import jit, jit_inline
 from accord.forecast.data import FloatArray
 from accord.forecast.exchange_kernel import (
     CS,
@@ -38,8 +38,10 @@ from accord.forecast.exchange_kernel import (
     S_DEM,
     S_SUP,
     SGAIN,
+    TOTAL,
     VALID,
     WIDTH,
+    X_START,
     XD,
     XS,
     Candidates,
@@ -48,7 +50,7 @@ from accord.forecast.exchange_kernel import (
     W,
     Y,
 )
-from accord.forecast.exchange_rows import nbs_seen, seen_position, side_valid, store_move
+from accord.forecast.exchange_rows import nbs_seen, side_valid, store_move
 from accord.forecast.rex import randomise_row
 
 __all__ = ["Draws", "calculate", "evaluate_rows"]
@@ -134,7 +136,7 @@ def _equal_gain(data: FloatArray, e: int) -> bool:
     return side_valid(data, e, 0) and side_valid(data, e, o1) and data[e, GAIN] >= MIN_GAIN
 
 
-@jit
+@jit_inline
 def _cap_at_nbs(data: FloatArray, e: int, shifts: FloatArray, a: int) -> None:
     """Decide's ``check_nbs`` for side ``a``: when its shift would carry its supply
     issue's NBS strictly past the partner's position, shrink it so the NBS lands exactly
@@ -144,15 +146,20 @@ def _cap_at_nbs(data: FloatArray, e: int, shifts: FloatArray, a: int) -> None:
     within ``EDGE`` of the position counts as on it, so nothing is cut (Decide's exact
     test when an earlier cap put the NBS there); and the shrunk shift is measured with
     the supplier where the partner last saw it move this round, if it did — Decide's
-    ``updates`` override the supplier's own position in that sum — while the shift
-    still starts from the supplier's current position."""
+    ``updates`` override the supplier's own position in that sum, so the NBS is then
+    the one the partner has seen, ``(Σcsx + shifts seen) / W`` — while the shift still
+    starts from the supplier's current position. (A seen position is a realised
+    voting position, never the start position: realised moves are not zero.)"""
     o, ob = a * PER_SIDE, (1 - a) * PER_SIDE
     target = data[e, ob + XD]
     nbs0 = nbs_seen(data, e, o, shifts, data[e, o + XS])
     nbs1 = nbs_seen(data, e, o, shifts, data[e, o + Y])
     if abs(target - nbs0) <= EDGE or not (target - nbs0) * (target - nbs1) < 0.0:
         return
-    ratio_a = abs(target - nbs_seen(data, e, o, shifts, seen_position(data, e, o, shifts)))
+    nbs_from = nbs0
+    if shifts[e, a, 1] != data[e, o + X_START]:  # the partner saw this actor move
+        nbs_from = (data[e, o + TOTAL] + shifts[e, a, 0]) / data[e, o + W]
+    ratio_a = abs(target - nbs_from)
     ratio_b = (
         ratio_a
         * (data[e, o + S_SUP] + data[e, ob + S_DEM])

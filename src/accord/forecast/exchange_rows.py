@@ -25,7 +25,7 @@ from accord.forecast.exchange_kernel import (
     Y,
 )
 
-__all__ = ["nbs_seen", "seen_position", "side_valid", "store_move"]
+__all__ = ["nbs_seen", "side_valid", "store_move"]
 
 
 @jit
@@ -69,16 +69,3 @@ def nbs_seen(data: FloatArray, e: int, o: int, shifts: FloatArray, at: float) ->
     shift = shifts[e, side, 0] - cs * (shifts[e, side, 1] - start)
     nbs: float = (data[e, o + TOTAL] + shift + cs * (at - start)) / data[e, o + W]
     return nbs
-
-
-@jit
-def seen_position(data: FloatArray, e: int, o: int, shifts: FloatArray) -> float:
-    """Where the partner has seen the side at offset ``o``'s actor on its supply issue
-    (its last voting position in an earlier exchange with the partner this round), or
-    the side's current supply position when it has not seen it move. A realised move is
-    never zero, so a seen position differs from the start position."""
-    side = 0 if o == 0 else 1
-    seen: float = shifts[e, side, 1]
-    if seen == data[e, o + X_START]:
-        return float(data[e, o + XS])
-    return seen
