@@ -480,6 +480,16 @@ def _register_service_commands() -> None:
 _register_service_commands()
 
 
+def _register_interop_commands() -> None:
+    from accord.cli import interop
+
+    app.add_typer(interop.export_app, name="export")
+    interop.register_imports(import_app)
+
+
+_register_interop_commands()
+
+
 def main() -> None:
     """Console-script entry point: a closed pipe on standard output ends quietly with
     status 141, any other failure to write it with one line and status 1
