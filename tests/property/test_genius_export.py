@@ -27,13 +27,14 @@ TOLERANCE = 1e-12
 
 _IDS = st.text("abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=8)
 _UNIT = st.floats(0.0, 1.0)
+_OPTION_IDS = st.lists(_IDS, min_size=1, max_size=4, unique=True)
 
 
 @st.composite
 def additive_scenarios(draw: st.DrawFn) -> Scenario:
     """Additive scenarios (no interactions, no red lines) of 1–3 parties and issues."""
     issues = [
-        {"id": issue, "options": [{"id": o} for o in draw(st.lists(_IDS, min_size=1, max_size=4, unique=True))]}
+        {"id": issue, "options": [{"id": o} for o in draw(_OPTION_IDS)]}
         for issue in draw(st.lists(_IDS, min_size=1, max_size=3, unique=True))
     ]
     normalize = draw(st.booleans())
@@ -42,7 +43,8 @@ def additive_scenarios(draw: st.DrawFn) -> Scenario:
         salience = {i["id"]: draw(st.floats(0.0, 3.0)) for i in issues}
         salience[issues[0]["id"]] += 0.5  # not all zero
         values = {i["id"]: {o["id"]: draw(_UNIT) for o in i["options"]} for i in issues}
-        preferences = {"salience": salience, "values": values, "reservation": {"value": draw(_UNIT)}}
+        reservation = {"value": draw(_UNIT)}
+        preferences = {"salience": salience, "values": values, "reservation": reservation}
         parties.append(
             {"id": party, "name": party, "role": "principal", "preferences": preferences}
         )
