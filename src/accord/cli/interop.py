@@ -5,6 +5,7 @@ a side file where the format is a folder)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +17,8 @@ from accord.cli.main import ScenarioArg, _user_errors
 from accord.errors import AccordError
 from accord.io.load import load_scenario
 from accord.io.outputs import Outputs
+from accord.io.scenario_file import dump_scenario
+from accord.model.scenario import Scenario
 
 __all__ = ["export_app"]
 
@@ -73,4 +76,42 @@ def export_genius_command(output: FolderOption, scenario: ScenarioArg = None) ->
 def register_imports(import_app: typer.Typer) -> None:
     """Add the import formats beyond GENIUS to ``accord import``."""
 
-    del import_app  # filled in by the formats below
+    import_app.command("geniusweb")(import_geniusweb_command)
+
+
+@export_app.command("geniusweb")
+def export_geniusweb_command(output: FolderOption, scenario: ScenarioArg = None) -> None:
+    """Write GeniusWeb JSON: a domain file and one profile per party."""
+    with _user_errors():
+        from accord.io.geniusweb import export_geniusweb
+
+        exported = export_geniusweb(load_scenario(scenario))
+        folder = _folder(output)
+        paths = [folder / name for name in exported.files]
+        with Outputs(*paths) as outputs:
+            for path, text in zip(paths, exported.files.values(), strict=True):
+                outputs.write_text(path, text)
+        _report_dropped("GeniusWeb JSON", exported.dropped, None)
+
+
+def import_geniusweb_command(
+    source: Annotated[
+        Path, typer.Argument(help="A GeniusWeb profile JSON, or a folder of domain and profiles.")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Scenario YAML to write [default: stdout]")
+    ] = None,
+) -> None:
+    """Convert GeniusWeb JSON (a domain and its profiles) into a scenario YAML file."""
+    with _user_errors(), Outputs(output) as outputs:
+        from accord.io.geniusweb import read_geniusweb
+
+        _write_scenario(read_geniusweb(source), output, outputs)
+
+
+def _write_scenario(scenario: Scenario, output: Path | None, outputs: Outputs) -> None:
+    text = dump_scenario(scenario)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        outputs.write_text(output, text)

@@ -29,7 +29,14 @@ from accord.io.genius.names import clean_id
 from accord.io.scenario_file import scenario_to_data
 from accord.model.scenario import Issue, Party, Preferences, Role, Scenario
 
-__all__ = ["EXTRAS_FILE", "GeniusExport", "export_genius", "genius_weights"]
+__all__ = [
+    "EXTRAS_FILE",
+    "GeniusExport",
+    "domain_file_name",
+    "export_genius",
+    "genius_weights",
+    "profile_file_stem",
+]
 
 EXTRAS_FILE = "accord-extras.yaml"
 """The side file that keeps what GENIUS XML cannot hold."""
@@ -56,11 +63,13 @@ def export_genius(scenario: Scenario) -> GeniusExport:
     if not parties:
         raise AccordError(f"scenario {scenario.id!r}: no party has preferences to export")
     _check_ids(scenario, result.dropped)
-    domain_name = _domain_file_name(scenario, parties)
+    domain_name = domain_file_name(parties)
     result.files[domain_name] = _xml(_domain(scenario))
     for party in parties:
         assert party.preferences is not None
-        result.files[f"{_file_stem(party)}.xml"] = _xml(_profile(scenario, party.preferences))
+        result.files[f"{profile_file_stem(party)}.xml"] = _xml(
+            _profile(scenario, party.preferences)
+        )
     _collect_dropped(scenario, result)
     return result
 
@@ -73,7 +82,8 @@ def _check_ids(scenario: Scenario, dropped: list[str]) -> None:
             dropped.append(f"id {name!r} reads back from GENIUS as {clean_id(name)!r}")
 
 
-def _file_stem(party: Party) -> str:
+def profile_file_stem(party: Party) -> str:
+    """The party id as a file name (refused when it cannot be one)."""
     if _UNSAFE_FILE.search(party.id) or party.id.startswith(".") or len(party.id) > 200:
         raise AccordError(
             f"party id {party.id!r} cannot be a GENIUS profile file name (GENIUS names a "
@@ -82,7 +92,8 @@ def _file_stem(party: Party) -> str:
     return party.id
 
 
-def _domain_file_name(scenario: Scenario, parties: list[Party]) -> str:
+def domain_file_name(parties: list[Party]) -> str:
+    """``domain.xml``, or ``_domain.xml`` (and so on) when a party is named ``domain``."""
     stems = {p.id for p in parties}
     stem = "domain"
     while stem in stems:
