@@ -115,3 +115,35 @@ def _write_scenario(scenario: Scenario, output: Path | None, outputs: Outputs) -
         sys.stdout.write(text)
     else:
         outputs.write_text(output, text)
+
+
+@export_app.command("decide")
+def export_decide_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Decide file to write.")],
+    scenario: Annotated[
+        str | None,
+        typer.Argument(
+            help="What `accord forecast` reads: a built-in name, a scenario file, a GENIUS "
+            "folder, a stakeholder CSV or a Decide file [default: berlin-2025]",
+            show_default=False,
+        ),
+    ] = None,
+    count_bloc_members: Annotated[
+        bool, typer.Option(help="As `accord forecast`: every bloc member an actor.")
+    ] = False,
+) -> None:
+    """Write the stakeholder table a forecast of SCENARIO uses, in Decide's format."""
+    with _user_errors(), Outputs(output) as outputs:
+        from accord.forecast.decide_out import decide_text
+        from accord.forecast.run import load_forecast_input
+        from accord.scenarios import DEFAULT_SCENARIO
+
+        table = load_forecast_input(scenario or DEFAULT_SCENARIO, count_bloc_members)
+        text, dropped = decide_text(table)
+        outputs.write_text(output, text)
+    if table.notes:
+        err = Console(stderr=True, highlight=False, soft_wrap=True)
+        err.print("As the forecast builds the table:")
+        for note in table.notes:
+            err.print(f"  - {note}")
+    _report_dropped("Decide", dropped, None)
