@@ -124,13 +124,33 @@ def shielded_children() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def ignore_in_worker() -> None:
+def ignore_in_worker(owner: int | None = None) -> None:
     """In a worker process: leave every stop signal to the parent, which ends the worker
-    itself; and on Linux die with the process that started it, so that a parent killed
-    outright (SIGKILL) leaves no orphan computing on."""
+    itself; and die with ``owner`` (the process that runs the pool), so that an owner
+    killed outright (SIGKILL) leaves no orphan computing on.
+
+    The fork server's workers are children of the fork server, not of the owner, and
+    hold the fork server's "alive" pipe open, so neither the fork server nor the
+    parent-death signal notices the owner's end: a watchdog thread does."""
     for signum in HANDLED_SIGNALS:
         signal.signal(signum, signal.SIG_IGN)
     _die_with_parent()
+    if owner is not None:
+        threading.Thread(target=_watch, args=(owner,), daemon=True, name="owner-watch").start()
+
+
+def _watch(owner: int) -> None:
+    import os
+    import time
+
+    while True:
+        time.sleep(0.5)
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # pragma: no cover - a pid reused by another user
+            os._exit(1)
 
 
 def _die_with_parent() -> None:

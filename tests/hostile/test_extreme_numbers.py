@@ -5,6 +5,8 @@ never a non-finite number in an output."""
 from __future__ import annotations
 
 import math
+import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -233,3 +235,25 @@ def test_forecast_p_nan_is_refused() -> None:
 
 def test_a_scenario_still_loads() -> None:
     assert load_scenario("berlin-2025").id == "berlin-2025"
+
+
+# --- no RuntimeWarning reaches stderr -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["simulate", "--discount", "all=0.5", "--rounds", "3000", "-s", "all=hardliner"],
+        ["simulate", "--delay-cost", "all=1000000", "--discount", "all=0.01", "--rounds", "500"],
+        ["simulate", "--reservation-drift", "all=-1000000", "--rounds", "1000", "-f", "json"],
+        ["forecast", "--q", "0", "--shocks", "1", "--seed", "1"],
+    ],
+    ids=lambda a: " ".join(a[:3]),
+)
+def test_extreme_accepted_settings_raise_no_runtime_warning(args: list[str]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+    assert re.search(r"\b(nan|inf|infinity)\b", result.stdout, re.IGNORECASE) is None

@@ -168,3 +168,15 @@ def test_sigterm_to_the_parent_alone_ends_its_workers(tmp_path: Path) -> None:
     child.process.send_signal(signal.SIGTERM)
     assert child.finish() == 143, child.stderr()
     assert left_running(workers) == []
+
+
+def test_workers_do_not_outlive_a_killed_parent(tmp_path: Path) -> None:
+    """SIGKILL cannot be handled: the workers notice their owner's end by themselves."""
+    _files(tmp_path)
+    child = start(["tournament", "spec.yaml", "-o", "r.csv", "--workers", "2"], tmp_path)
+    child.wait_until_ready()
+    child.wait_for_descendants(4)
+    workers = child.descendants()
+    child.process.kill()
+    child.finish()
+    assert left_running(workers) == []

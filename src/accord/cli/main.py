@@ -40,6 +40,7 @@ from accord.render.json_out import analysis_to_json
 from accord.render.json_text import to_json
 from accord.render.markdown import report_to_markdown
 from accord.render.report import analysis_report
+from accord.render.safe import plain
 from accord.render.text import print_report
 from accord.scenarios import DEFAULT_SCENARIO, builtin_names, builtin_text
 
@@ -82,10 +83,10 @@ def _fail(error: AccordError | str) -> NoReturn:
     if isinstance(error, ScenarioError):
         console.print(f"[bold red]error:[/] {len(error.problems)} problem(s)")
         for problem in error.problems:
-            console.print(f"  {problem}", markup=False)
+            console.print(plain(f"  {problem}"))
     else:
         console.print("[bold red]error:[/] ", end="")
-        console.print(str(error), markup=False)
+        console.print(plain(error))
     raise typer.Exit(EXIT_INVALID)
 
 
@@ -311,9 +312,9 @@ def validate_command(
         except AccordError as error:
             failed = True
             problems = error.problems if isinstance(error, ScenarioError) else (error,)
-            console.print(f"[red]✗[/] {file}: {len(problems)} problem(s)", highlight=False)
+            console.print("[red]✗[/] ", plain(f"{file}: {len(problems)} problem(s)"), sep="")
             for problem in problems:
-                console.print(f"  {problem}", markup=False, highlight=False)
+                console.print(plain(f"  {problem}"))
             continue
         console.print(
             f"[green]✓[/] {file}: {len(scenario.parties)} parties, {len(scenario.issues)} issues",
@@ -372,25 +373,26 @@ def show_command(
 
 def _print_summary(scenario: Scenario) -> None:
     console = _stdout()
-    console.print(f"[bold]{scenario.title}[/] ({scenario.id})", highlight=False)
+    console.print(plain(f"{scenario.title} ({scenario.id})", style="bold"))
     if scenario.description:
-        console.print(scenario.description, highlight=False)
+        console.print(plain(scenario.description))
     parties = Table("Party", "Role", "Bloc", "Preferences", "Red lines", title="Parties")
     for party in scenario.parties:
         roles = ", ".join([party.role.value, *(r.value for r in party.also)])
         roles += " (assumed)" if party.assumed is not None else ""
         prefs = party.preferences
         parties.add_row(
-            party.name,
+            plain(party.name),
             roles,
-            party.bloc or "",
+            plain(party.bloc or ""),
             "yes" if prefs else "no",
             str(len(prefs.red_lines)) if prefs else "",
         )
     console.print(parties)
     issues = Table("Issue", "Options", title="Issues")
     for issue in scenario.issues:
-        issues.add_row(issue.title or issue.id, "; ".join(o.label or o.id for o in issue.options))
+        options = "; ".join(o.label or o.id for o in issue.options)
+        issues.add_row(plain(issue.title or issue.id), plain(options))
     console.print(issues)
     _print_channels(scenario, console)
 
@@ -400,10 +402,10 @@ def _print_channels(scenario: Scenario, console: Console) -> None:
     for channel in channels.pairs:
         a, b = (scenario.party(p).name for p in channel.between)
         if not channel.direct:
-            console.print(f"No direct channel between {a} and {b}.", highlight=False)
+            console.print(plain(f"No direct channel between {a} and {b}."))
         elif not channels.default:
             mark = " (assumed)" if channel.assumed is not None else ""
-            console.print(f"Direct channel between {a} and {b}{mark}.", highlight=False)
+            console.print(plain(f"Direct channel between {a} and {b}{mark}."))
     if not channels.default:
         console.print("Parties not listed do not talk directly.", highlight=False)
 

@@ -35,6 +35,7 @@ from accord.cli.numbers import MAX_SEED, MAX_WORKERS
 from accord.errors import AccordError
 from accord.protocols.spec import MAX_ROUNDS
 from accord.render.json_text import to_json
+from accord.render.safe import plain
 from accord.scenarios import DEFAULT_SCENARIO
 
 if TYPE_CHECKING:
@@ -432,6 +433,6 @@ def _print_summary(
     console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 120)
     console.print(table)
     if kept:
-        console.print(f"Resumed: {kept} finished runs kept from {target}", highlight=False)
+        console.print(plain(f"Resumed: {kept} finished runs kept from {target}"))
     if run.rows:
-        console.print(f"Results: {target}", highlight=False)
+        console.print(plain(f"Results: {target}"))

@@ -16,6 +16,7 @@ from accord.forecast.located import (
     build_table,
     check_range,
     check_row_count,
+    checked_name,
     parse_number,
     split_fields,
 )
@@ -52,8 +53,8 @@ def parse_decide(text: str, name: str = "<decide>") -> StakeholderTable:
     problems = Problems(name)
     delimiter = _decide_delimiter(text)
     comma = delimiter != ","
-    actors: list[str] = []
-    issues: list[str] = []
+    actors: dict[str, None] = {}  # declared ids in order (a dict: O(1) membership)
+    issues: dict[str, None] = {}
     scale: dict[str, list[float]] = {}
     data_rows: list[tuple[int, list[Field]]] = []
     for line, raw in enumerate(text.splitlines(), 1):
@@ -107,22 +108,26 @@ def _not_understood(tag: str, delimiter: str) -> str:
     return f"line not understood: {shown!r} (expected a row beginning #A, #P, #M, #D or #/)"
 
 
-def _declare(problems: Problems, row: list[Field], line: int, names: list[str], what: str) -> None:
+def _declare(
+    problems: Problems, row: list[Field], line: int, names: dict[str, None], what: str
+) -> None:
     if len(row) < 2 or not row[1].text.strip():
         problems.add(f"#{what[0].upper()} row: missing {what} id", line, None)
         return
-    ident = row[1].text.strip()
+    ident = checked_name(problems, row[1], what, line)
+    if ident is None:
+        return
     if ident in names:
         problems.add(f"{what} {ident!r} is declared twice", line, row[1].column)
     else:
-        names.append(ident)
+        names[ident] = None
 
 
 def _scale_point(
     problems: Problems,
     row: list[Field],
     line: int,
-    issues: list[str],
+    issues: dict[str, None],
     scale: dict[str, list[float]],
     comma: bool,
 ) -> None:

@@ -34,6 +34,7 @@ from accord.forecast.located import (
     build_table,
     check_range,
     check_row_count,
+    checked_name,
     column_of,
     parse_number,
     split_fields,
@@ -131,7 +132,7 @@ def _actor(problems: Problems, row: Sequence[Field], index: int, line: int) -> s
     if index >= len(row) or not row[index].text.strip():
         problems.add("actor: missing name", line, row[index].column if index < len(row) else None)
         return None
-    return row[index].text.strip()
+    return checked_name(problems, row[index], "actor", line)
 
 
 def _single_issue(
@@ -181,6 +182,8 @@ def _multi_issue(
         issue = issue_field.text.strip() if issue_field else ""
         if not issue:
             problems.add("issue: missing name", line, column_of(row, index["issue"]))
+        elif issue_field is not None:
+            issue = checked_name(problems, issue_field, "issue", line) or ""
         x = parse_number(problems, row, index["position"], "position", line)
         s = parse_number(problems, row, index["salience"], "salience", line)
         c = parse_number(problems, row, index["power"], "power", line)

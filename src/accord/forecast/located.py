@@ -12,6 +12,7 @@ import numpy as np
 
 from accord.errors import Location, Problem, ScenarioError
 from accord.forecast.data import StakeholderTable
+from accord.render.safe import refuse_invisible
 
 __all__ = [
     "MAX_MAGNITUDE",
@@ -22,6 +23,7 @@ __all__ = [
     "build_table",
     "check_range",
     "check_row_count",
+    "checked_name",
     "column_of",
     "parse_number",
     "split_fields",
@@ -144,6 +146,17 @@ def check_range(
         problems.add(f"{what}: expected a number {bound}, found {value:g}", line, column)
         return None
     return value
+
+
+def checked_name(problems: Problems, field: Field, what: str, line: int) -> str | None:
+    """An actor or issue name, or None (with a located problem) when it holds control
+    or invisible formatting characters (they would be echoed raw to a terminal)."""
+    name = field.text.strip()
+    try:
+        return refuse_invisible(name, f"{what} name")
+    except ValueError as error:
+        problems.add(f"{what}: {error}", line, field.column)
+        return None
 
 
 def column_of(row: Sequence[Field], index: int) -> int | None:

@@ -23,6 +23,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -32,6 +33,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+
+from accord.render.safe import refuse_invisible
 
 __all__ = [
     "Bloc",
@@ -72,7 +75,10 @@ Id = Annotated[
     str,
     BeforeValidator(_coerce_id),
     StringConstraints(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$"),
+    AfterValidator(refuse_invisible),
 ]
+"""Ids refuse control and invisible formatting characters (ESC, bidirectional
+overrides, zero-width marks): they are echoed to terminals and matched by eye."""
 Text = Annotated[str, StringConstraints(max_length=20_000)]
 
 MAX_NUMBER = 1e6

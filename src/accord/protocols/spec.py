@@ -146,12 +146,30 @@ class Pressure:
 
     def waiting_costs(self, rounds: int) -> FloatArray:
         """``costs[j, t]``: ``c/δ^e``, the static utility a round's delay costs j in round t."""
-        elapsed = np.maximum(np.arange(rounds + 1, dtype=np.float64) - 1.0, 0.0)
-        return np.asarray(self.cost[:, None] / self.discount[:, None] ** elapsed, dtype=np.float64)
+        _, factor = self._decay(rounds)
+        with np.errstate(over="ignore"):
+            return _beyond_reach(self.cost[:, None] / factor)
 
     def floors(self, rounds: int) -> FloatArray:
         """``floors[j, t]``: the static utility j needs in round t (index 0 unused)."""
-        elapsed = np.maximum(np.arange(rounds + 1, dtype=np.float64) - 1.0, 0.0)
-        factor = self.discount[:, None] ** elapsed
-        extra = (self.drift[:, None] + self.cost[:, None]) * elapsed / factor
+        elapsed, factor = self._decay(rounds)
+        with np.errstate(over="ignore"):
+            extra = _beyond_reach((self.drift[:, None] + self.cost[:, None]) * elapsed / factor)
         return np.asarray(self.reservations[:, None] + extra, dtype=np.float64)
+
+    def _decay(self, rounds: int) -> tuple[FloatArray, FloatArray]:
+        """Rounds elapsed, and ``δ^e`` kept above the smallest normal float: after
+        enough rounds ``δ^e`` underflows to 0, and ``0/0`` would make a floor NaN."""
+        elapsed = np.maximum(np.arange(rounds + 1, dtype=np.float64) - 1.0, 0.0)
+        factor = np.maximum(self.discount[:, None] ** elapsed, np.finfo(np.float64).tiny)
+        return elapsed, factor
+
+
+BEYOND_REACH = 1e300
+"""A floor or cost this large is out of reach of every utility (they are sums of weights
+of at most 1e6 times values in [0, 1]): it stands for "no longer acceptable"."""
+
+
+def _beyond_reach(values: FloatArray) -> FloatArray:
+    """``values`` (infinite where they overflowed) clipped to ±:data:`BEYOND_REACH`."""
+    return np.asarray(np.clip(values, -BEYOND_REACH, BEYOND_REACH), dtype=np.float64)

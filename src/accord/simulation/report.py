@@ -10,6 +10,7 @@ from rich.table import Table
 
 from accord.protocols.trace import Event
 from accord.render.json_text import to_json
+from accord.render.safe import plain
 from accord.simulation.results import SessionResult
 
 __all__ = ["event_to_data", "print_result", "result_to_data", "result_to_json", "trace_to_jsonl"]
@@ -103,23 +104,24 @@ def print_result(result: SessionResult, console: Console, trace_limit: int = 20)
     """The result for people: the end, per-party table, metrics, notes and trace."""
     who = ", ".join(f"{p}={s}" for p, s in result.strategies.items())
     via = f", mediator {result.mediator}" if result.mediator else ""
-    console.print(f"[bold]{result.title}[/] ({result.scenario_id})", highlight=False)
+    console.print(plain(f"{result.title} ({result.scenario_id})", style="bold"))
     console.print(
-        f"Protocol {result.protocol}{via}; {who}; deadline {result.spec.rounds} rounds; "
-        f"seed {result.seed}",
-        highlight=False,
+        plain(
+            f"Protocol {result.protocol}{via}; {who}; deadline {result.spec.rounds} rounds; "
+            f"seed {result.seed}"
+        )
     )
     if result.agreement:
         console.print(f"[green]Agreement in round {result.round}[/]: ", end="")
-        console.print(_outcome_text(result.outcome), markup=False, highlight=False)
+        console.print(plain(_outcome_text(result.outcome)))
     else:
         console.print(f"[red]No agreement[/] after {result.round} rounds (breakdown).")
     metrics = result.metrics
     table = Table("Party", "Strategy", "Utility", "Reservation", "Gain")
     for party in result.parties:
         table.add_row(
-            party,
-            result.strategies[party],
+            plain(party),
+            plain(result.strategies[party]),
             _fmt(metrics.utilities[party]),
             _fmt(metrics.reservations[party]),
             _fmt(metrics.gains[party]),
@@ -131,9 +133,9 @@ def print_result(result: SessionResult, console: Console, trace_limit: int = 20)
         highlight=False,
     )
     if metrics.nash_outcome is not None:
-        console.print("Nash point: " + _outcome_text(metrics.nash_outcome), highlight=False)
+        console.print(plain("Nash point: " + _outcome_text(metrics.nash_outcome)))
     for note in result.notes:
-        console.print(f"Note: {note}", highlight=False)
+        console.print(plain(f"Note: {note}"))
     _print_trace(result, console, trace_limit)
 
 
@@ -143,7 +145,9 @@ def _print_trace(result: SessionResult, console: Console, limit: int) -> None:
     title = f"Trace ({len(events)} events" + (
         f"; first and last {limit})" if len(shown) < len(events) else ")"
     )
-    table = Table("Round", "From", "To", "Kind", "Outcome", *result.parties, title=title)
+    table = Table("Round", "From", "To", "Kind", "Outcome", title=title)
+    for party in result.parties:
+        table.add_column(plain(party))
     for n, event in enumerate(shown):
         if len(shown) < len(events) and n == limit:
             table.add_row("…", "", "", "", "", *("" for _ in result.parties))
@@ -157,10 +161,10 @@ def _print_trace(result: SessionResult, console: Console, limit: int) -> None:
             text += f" ({event.message})"
         table.add_row(
             str(event.round),
-            event.sender,
-            ", ".join(event.to),
+            plain(event.sender),
+            plain(", ".join(event.to)),
             event.kind.value,
-            text,
+            plain(text),
             *(_fmt(v) for v in values),
         )
     console.print(table)

@@ -108,6 +108,9 @@ def make_plan(spec: TournamentSpec, source_map: SourceMap, base: Path, name: str
     return Plan(spec.name or name, spec.seed, arenas, tuple(_cells(spec, arenas)))
 
 
+_SINGULAR = {"strategies": "strategy", "protocols": "protocol"}
+
+
 def _name_problems(spec: TournamentSpec, source_map: SourceMap) -> list[Problem]:
     problems = []
     for field, names, known in (
@@ -119,7 +122,9 @@ def _name_problems(spec: TournamentSpec, source_map: SourceMap) -> list[Problem]
                 hint = suggest(name, known) or f"{field}: " + ", ".join(known)
                 path: FieldPath = (field, i)
                 problems.append(
-                    Problem(f"unknown {field[:-1]} {name!r}", path, source_map.locate(path), hint)
+                    Problem(
+                        f"unknown {_SINGULAR[field]} {name!r}", path, source_map.locate(path), hint
+                    )
                 )
     return problems
 

@@ -145,7 +145,10 @@ def _processes(work: list[Batch], workers: int) -> _Stream:
         # meanwhile is raised as the block ends, inside this try.
         with shielded_children():
             executor = ProcessPoolExecutor(
-                max_workers=workers, mp_context=context, initializer=ignore_in_worker
+                max_workers=workers,
+                mp_context=context,
+                initializer=ignore_in_worker,
+                initargs=(os.getpid(),),
             )
             futures = {executor.submit(run_batch, batch): batch for batch in work}
         for future in as_completed(futures):

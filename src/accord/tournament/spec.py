@@ -27,12 +27,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from accord.errors import Location, Problem, ScenarioError
 from accord.io.scenario_file import validate_document
 from accord.io.yaml_source import MAX_FILE_BYTES, SourceMap, decode_text, parse_yaml
 from accord.protocols.spec import MAX_RATE, MAX_ROUNDS
+from accord.render.safe import refuse_invisible
 
 __all__ = ["ScenarioEntry", "TimeSettings", "TournamentSpec", "read_spec"]
 
@@ -59,13 +60,15 @@ class ScenarioEntry(TimeSettings):
     """One scenario of the tournament; its rates override the spec's ``time``."""
 
     scenario: str = Field(min_length=1, description="Built-in name, scenario file or folder.")
-    label: str | None = Field(default=None, min_length=1, pattern=r"^[^/\s]+$")
+    label: Annotated[str, AfterValidator(refuse_invisible)] | None = Field(
+        default=None, min_length=1, pattern=r"^[^/\s]+$"
+    )
     parties: list[str] | None = Field(default=None, min_length=2)
     mediator: str | None = None
 
 
 class TournamentSpec(_Strict):
-    name: str | None = None
+    name: Annotated[str, AfterValidator(refuse_invisible)] | None = None
     seed: int = Field(default=0, ge=0, lt=2**63)
     repetitions: int = Field(default=1, ge=1, le=100_000)
     rounds: int = Field(default=100, ge=1, le=MAX_ROUNDS)
